@@ -1,0 +1,1 @@
+"""The ``mockinterview`` command: everything the window does, headless."""

@@ -1,0 +1,63 @@
+"""Where mockinterview keeps its data, and the one switch that isolates it.
+
+Everything the app writes (sessions, the library index, user question files, settings) lives under
+one data dir so that tests, benchmarks and users with several profiles can isolate it with
+``MOCKINTERVIEW_DATA_DIR`` (or ``--data-dir`` on the CLI, which sets that variable).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "mockinterview"
+DATA_DIR_ENV = "MOCKINTERVIEW_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The root data folder, created on first use."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        root = Path(override).expanduser()
+    else:
+        from platformdirs import user_data_dir
+
+        root = Path(user_data_dir(APP_NAME, appauthor=False))
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def sessions_dir() -> Path:
+    """Folder holding one sub-folder per session."""
+    path = data_dir() / "sessions"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def library_index_path() -> Path:
+    """The SQLite index of sessions; always rebuildable from the session folders."""
+    return data_dir() / "library.sqlite3"
+
+
+def user_questions_dir() -> Path:
+    """Where users drop their own question YAML files; merged into the bank."""
+    path = data_dir() / "questions"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def settings_path() -> Path:
+    """Engine-level settings shared by the CLI and the desktop (no secrets are ever stored)."""
+    return data_dir() / "settings.json"
+
+
+def models_dir() -> Path:
+    """Whisper models a user downloaded or copied in."""
+    path = data_dir() / "models"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def bundled_question_bank_dir() -> Path:
+    """The question bank shipped with the app (``question_bank/`` at the repo root)."""
+    return Path(__file__).resolve().parent.parent / "question_bank"

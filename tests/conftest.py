@@ -1,0 +1,59 @@
+"""Shared fixtures: isolated data dir and environment, paths to real speech, plugin fixtures.
+
+Every test runs against its own empty data dir (``MOCKINTERVIEW_DATA_DIR``) and with the Hugging
+Face hub offline, so nothing a test does can touch a user's sessions or reach the network.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Set before anything imports Qt or faster-whisper.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.pop("OPENAI_API_KEY", None)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+TEST_DATA_DIR = Path(__file__).resolve().parent / "data"
+ARTIFACTS_DIR = REPO_ROOT / "artifacts"
+
+JFK_REFERENCE = (
+    "And so my fellow Americans, ask not what your country can do for you, "
+    "ask what you can do for your country."
+)
+
+pytest_plugins = [
+    "tests.fixtures.virtual_mic",
+    "tests.fixtures.llm_server",
+]
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data dir per test; also hides any LLM configuration of the machine."""
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("MOCKINTERVIEW_DATA_DIR", str(data))
+    for var in ("MOCKINTERVIEW_LLM_BASE_URL", "MOCKINTERVIEW_LLM_MODEL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    return data
+
+
+@pytest.fixture(scope="session")
+def jfk_path() -> Path:
+    """Eleven seconds of real human speech (the reference text is ``JFK_REFERENCE``)."""
+    path = SHARED_DIR / "data" / "jfk.flac"
+    if not path.exists():
+        pytest.fail(f"real speech sample missing: {path} (CI always has ../shared)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Screenshots and other outputs a person looks at after a test run."""
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    return ARTIFACTS_DIR
