@@ -31,7 +31,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         "problem_framing",
         "Problem framing",
-        "Names the users and their need, scopes the problem, states or asks clarifying assumptions.",
+        "Names the users and their need, scopes the problem, states or asks clarifying "
+        "assumptions.",
         "Jumps straight to a model, or scopes forever and never decides.",
     ),
     Dimension(

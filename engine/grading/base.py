@@ -29,6 +29,8 @@ class GradeRequest:
         asked_probes: follow-up texts already asked this session, so none is repeated.
         follow_ups_left: how many more probes the interviewer may still ask on this question.
         time_left_s: interview time left for this question, so a probe is not asked too late.
+        clarifications_asked: the candidate's clarifying questions on this question (each one the
+            interviewer answered); asking good ones counts toward ``problem_framing``.
     """
 
     question: Question
@@ -39,10 +41,12 @@ class GradeRequest:
     asked_probes: frozenset[str] = field(default_factory=frozenset)
     follow_ups_left: int = 1
     time_left_s: float | None = None
+    clarifications_asked: tuple[str, ...] = ()
 
     @property
     def effective_time_limit_s(self) -> float:
-        return float(self.time_limit_s if self.time_limit_s is not None else self.question.time_limit_s)
+        limit = self.time_limit_s if self.time_limit_s is not None else self.question.time_limit_s
+        return float(limit)
 
 
 class Grader(Protocol):
@@ -50,7 +54,7 @@ class Grader(Protocol):
 
     @property
     def name(self) -> str:
-        """"offline" or "llm:<model>": what goes into ``Grade.engine``."""
+        """The engine label that goes into ``Grade.engine``: offline or llm:<model>."""
         ...
 
     def grade(self, request: GradeRequest) -> Grade:

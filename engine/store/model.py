@@ -134,7 +134,9 @@ class Turn:
             started_at=str(data.get("started_at") or ""),
             duration_s=float(data.get("duration_s") or 0.0),
             transcript=None if transcript is None else Transcript.from_dict(transcript),
-            transcript_history=[Transcript.from_dict(t) for t in data.get("transcript_history") or ()],
+            transcript_history=[
+                Transcript.from_dict(t) for t in data.get("transcript_history") or ()
+            ],
             follow_up=data.get("follow_up"),
             interviewer_reply=data.get("interviewer_reply"),
             gradings=[GradingRecord.from_dict(g) for g in data.get("gradings") or ()],
