@@ -1,0 +1,1 @@
+"""Controllers: the logic behind screens, running engine work off the UI thread."""

@@ -1,0 +1,699 @@
+"""Drives one spoken interview: the engine's ``Interview`` plus voice, microphone and Whisper.
+
+The engine's state machine decides what happens next (speak a question, listen, speak a follow-up,
+answer a clarifying question, show the report); this controller carries each ``Action`` out with
+real audio and reports progress to the interview screen by signals. Everything slow (speech
+synthesis and playback, opening the microphone, finishing the transcription, grading inside
+``Interview.on_answer``, saving the session) runs in ``desktop.workers``; the signals and every
+call into the ``Interview`` object happen on the UI thread or inside exactly one worker at a time,
+so the engine never sees two threads at once.
+
+States: idle -> preparing -> speaking <-> listening -> thinking -> ... -> finished; "paused" can
+interrupt speaking or listening.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.controllers.answer_capture import AnswerCapture, CapturedAnswer
+from desktop.controllers.speech_model import SpeechModelLoader, model_key
+from desktop.workers import run_in_background
+
+IDLE = "idle"
+PREPARING = "preparing"
+SPEAKING = "speaking"
+LISTENING = "listening"
+PAUSED = "paused"
+THINKING = "thinking"
+FINISHED = "finished"
+
+_POLL_MS = 100  # level meter refresh
+_PARTIAL_EVERY = 3  # poll ticks between live-transcript refreshes (~300 ms)
+
+
+@dataclass(frozen=True)
+class InterviewPlan:
+    """Everything the setup screen decided, handed to the controller in one piece.
+
+    Attributes:
+        questions: the questions, in the order they will be asked.
+        time_limit_s: answer limit override; None keeps each question's own limit.
+        follow_ups: follow-ups per question (0-3).
+        engine: grading engine, "offline" or "llm".
+        whisper_model: model choice ("" = bundled tiny.en).
+        voice / voice_rate: the interviewer's TTS voice id and words per minute (None: default).
+        input_device / output_device: device names (None: the system default).
+        auto_finish_silence_s: finish an answer after this much silence (0 = only by key).
+        chime: play a soft chime at the amber and red pacing cues.
+    """
+
+    questions: tuple[Any, ...]
+    time_limit_s: float | None = None
+    follow_ups: int = 2
+    engine: str = "offline"
+    whisper_model: str = ""
+    voice: str | None = None
+    voice_rate: int | None = None
+    input_device: str | None = None
+    output_device: str | None = None
+    auto_finish_silence_s: float = 0.0
+    chime: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def interview_settings(self) -> Any:
+        """The engine's ``InterviewSettings`` for this plan."""
+        from engine.interviewer.state_machine import InterviewSettings
+
+        return InterviewSettings(
+            time_limit_s=self.time_limit_s,
+            follow_ups_per_question=self.follow_ups,
+            engine=self.engine,
+            whisper_model=model_key(self.whisper_model),
+        )
+
+    def session_settings(self) -> dict[str, Any]:
+        """What is stored in ``session.json`` so a report can say how the interview was set up."""
+        data = asdict(self)
+        data.pop("questions")
+        data.pop("extra")
+        data["whisper_model"] = model_key(self.whisper_model)
+        data["question_ids"] = [q.id for q in self.questions]
+        return data
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    interview: Any
+    session: Any
+    speaker: Any
+    speaker_error: str | None
+    first_action: Any
+
+
+@dataclass(frozen=True)
+class _TurnOutcome:
+    action: Any
+    captured: CapturedAnswer | None
+    save_error: str | None
+
+
+def _user_message(exc: BaseException) -> str:
+    """A message for the banner: engine errors as they are, anything else labelled a bug."""
+    from engine.errors import MockInterviewError
+
+    if isinstance(exc, MockInterviewError):
+        return str(exc)
+    return f"Something went wrong ({type(exc).__name__}: {exc})."
+
+
+class InterviewController(QObject):
+    """Runs one interview at a time; the interview screen is its only view.
+
+    Signals:
+        state_changed(str): one of the state constants above.
+        session_started(object): the new ``Session`` (already on disk).
+        interviewer_said(str text, str purpose, int question_index): show this text now.
+        listening_started(float limit_s): recording runs; limit 0 means no limit.
+        level_changed(float): the microphone level, ~10 times a second while listening.
+        partial_transcript(str committed, str tentative): the live transcript.
+        answer_transcribed(str text): the final transcript of the answer just given.
+        paused_changed(bool): pause on/off.
+        microphone_missing(str): no usable mic; the screen offers a typed answer.
+        notice(str message, str level): a non-modal message for the banner.
+        finished(object): the session is complete and saved; show its report.
+        failed(str): the interview cannot go on (e.g. the session folder cannot be created).
+    """
+
+    state_changed = Signal(str)
+    session_started = Signal(object)
+    interviewer_said = Signal(str, str, int)
+    listening_started = Signal(float)
+    level_changed = Signal(float)
+    partial_transcript = Signal(str, str)
+    answer_transcribed = Signal(str)
+    paused_changed = Signal(bool)
+    microphone_missing = Signal(str)
+    notice = Signal(str, str)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    # Emitted from the audio thread when the interviewer's voice ends; queued to the UI thread.
+    _speech_ended = Signal(int)
+    _speech_failed = Signal(int, object)
+
+    def __init__(self, model_loader: SpeechModelLoader, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._loader = model_loader
+        self._loader.ready.connect(self._on_model_ready)
+        self._loader.failed.connect(self._on_model_failed)
+        self._speech_ended.connect(self._on_speech_ended)
+        self._speech_failed.connect(self._on_voice_failed)
+        self._state = IDLE
+        self._plan: InterviewPlan | None = None
+        self._interview: Any = None
+        self._session: Any = None
+        self._speaker: Any = None
+        self._capture: AnswerCapture | None = None
+        self._typed_mode = False
+        self._speech_token = 0
+        self._current_speech: Any = None  # the Action being spoken (for resume after pause)
+        self._current_listen: Any = None  # the listen Action in progress
+        self._paused_from: str | None = None
+        self._listen_started_at = 0.0
+        self._poll_ticks = 0
+        self._last_partial: tuple[str, str] = ("", "")
+        self._chime_path: Path | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(_POLL_MS)
+        self._poll.timeout.connect(self._on_poll)
+
+    # -- read-only state ------------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def session(self) -> Any:
+        return self._session
+
+    @property
+    def plan(self) -> InterviewPlan | None:
+        return self._plan
+
+    @property
+    def typed_mode(self) -> bool:
+        """True when the answer is typed because no microphone could be opened."""
+        return self._typed_mode
+
+    @property
+    def capture(self) -> AnswerCapture | None:
+        return self._capture
+
+    @property
+    def speech_limit_s(self) -> float | None:
+        """The answer limit of what the interviewer is saying now (for the idle clock)."""
+        action = self._current_speech
+        return None if action is None else action.time_limit_s
+
+    @property
+    def is_active(self) -> bool:
+        return self._state not in (IDLE, FINISHED)
+
+    # -- commands from the screen ----------------------------------------------------------------
+    def start(self, plan: InterviewPlan) -> None:
+        """Create the session and begin with the first question."""
+        if self.is_active:
+            self.notice.emit("An interview is already running.", "warning")
+            return
+        if not plan.questions:
+            self.failed.emit("Choose at least one question to start an interview.")
+            return
+        self._plan = plan
+        self._typed_mode = False
+        self._loader.ensure_loaded(plan.whisper_model)
+        self._set_state(PREPARING)
+        run_in_background(
+            _prepare_interview,
+            plan,
+            on_finished=self._on_prepared,
+            on_failed=self._on_prepare_failed,
+        )
+
+    def start_answer_now(self) -> None:
+        """Space while the interviewer speaks: stop the voice and start listening at once."""
+        if self._state != SPEAKING:
+            return
+        self._stop_voice()
+        self._handle(self._interview.on_spoken())
+
+    def finish_answer(self) -> None:
+        """Space/Enter while listening: the answer is complete; transcribe and grade it."""
+        if self._state != LISTENING or self._typed_mode or self._capture is None:
+            return
+        capture, self._capture = self._capture, None
+        self._stop_listening_ui()
+        self._set_state(THINKING)
+        run_in_background(
+            _complete_turn,
+            self._interview,
+            capture,
+            on_finished=self._on_turn_done,
+            on_failed=self._on_turn_failed,
+        )
+
+    def submit_typed_answer(self, text: str) -> None:
+        """The typed answer (no microphone) becomes the transcript of this turn."""
+        if self._state != LISTENING or not self._typed_mode:
+            return
+        if not text.strip():
+            self.notice.emit("Type your answer first, then submit it.", "warning")
+            return
+        duration = max(0.0, time.monotonic() - self._listen_started_at)
+        self._stop_listening_ui()
+        self._set_state(THINKING)
+        run_in_background(
+            _complete_typed_turn,
+            self._interview,
+            text,
+            duration,
+            on_finished=self._on_turn_done,
+            on_failed=self._on_turn_failed,
+        )
+
+    def repeat_question(self) -> None:
+        """Say the current question (or follow-up) again; an answer in progress is dropped."""
+        if self._state not in (SPEAKING, LISTENING, PAUSED) or self._interview is None:
+            return
+        self._abandon_turn()
+        self._handle(self._interview.repeat())
+
+    def skip_question(self) -> None:
+        """Move on to the next question without answering this one."""
+        if self._state not in (SPEAKING, LISTENING, PAUSED) or self._interview is None:
+            return
+        self._abandon_turn()
+        self.notice.emit("Question skipped.", "info")
+        self._handle(self._interview.skip())
+
+    def toggle_pause(self) -> None:
+        """Pause or resume: the clock, the recording and the interviewer's voice all stop."""
+        if self._state == PAUSED:
+            self._resume()
+        elif self._state in (SPEAKING, LISTENING):
+            self._pause()
+
+    def end_interview(self) -> None:
+        """End now and still get a report; an answer in progress is kept and graded."""
+        if self._state not in (SPEAKING, LISTENING, PAUSED) or self._interview is None:
+            return
+        self._stop_voice()
+        capture, self._capture = self._capture, None
+        self._stop_listening_ui()
+        self._set_state(THINKING)
+        run_in_background(
+            _end_early,
+            self._interview,
+            capture,
+            on_finished=self._on_turn_done,
+            on_failed=self._on_turn_failed,
+        )
+
+    def play_chime(self) -> None:
+        """The soft pacing chime, when the candidate turned it on (never blocks the UI)."""
+        if self._plan is None or not self._plan.chime or self._state != LISTENING:
+            return
+        run_in_background(self._play_chime, on_failed=lambda exc: None)
+
+    def shutdown(self) -> None:
+        """Stop voice, microphone and timers (window closing); saves what was said so far."""
+        self._poll.stop()
+        self._speech_token += 1
+        speaker, self._speaker = self._speaker, None
+        if speaker is not None:
+            _quietly(speaker.stop)
+        capture, self._capture = self._capture, None
+        if capture is not None:
+            _quietly(capture.cancel)
+        if self._session is not None and self._state not in (IDLE, FINISHED):
+            from engine.store.sessions import save_session
+
+            _quietly(save_session, self._session)
+        self._state = IDLE
+
+    # -- the Action loop --------------------------------------------------------------------------
+    def _handle(self, action: Any) -> None:
+        kind = getattr(action, "kind", "report")
+        if kind == "speak":
+            self._speak(action)
+        elif kind == "listen":
+            self._listen(action)
+        else:
+            self._finish()
+
+    def _speak(self, action: Any) -> None:
+        self._current_speech = action
+        self._set_state(SPEAKING)
+        self.interviewer_said.emit(action.text, action.purpose, int(action.question_index))
+        self._say(action.text)
+
+    def _say(self, text: str) -> None:
+        self._speech_token += 1
+        token = self._speech_token
+        if self._speaker is None:
+            # No voice output: the text is on screen; carry on as if it had been spoken.
+            QTimer.singleShot(0, lambda: self._speech_ended.emit(token))
+            return
+        speaker = self._speaker
+
+        def done() -> None:
+            # Called on the playback thread; the signal queues it to the UI thread.
+            self._speech_ended.emit(token)
+
+        def broke(exc: Exception) -> None:
+            self._speech_failed.emit(token, exc)
+
+        # Speaker.speak checks the output device first, so even starting it stays off the UI.
+        run_in_background(
+            lambda: speaker.speak(text, on_finished=done, on_error=broke),
+            on_failed=lambda exc: self._on_voice_failed(token, exc),
+        )
+
+    def _on_voice_failed(self, token: int, exc: BaseException) -> None:
+        from engine.errors import PlaybackError
+
+        if token != self._speech_token:
+            return
+        if isinstance(exc, PlaybackError):
+            self.notice.emit(
+                f"{exc} — read the question on screen; the interview continues.", "warning"
+            )
+            self._speaker = None
+        else:
+            self.notice.emit(f"The interviewer's voice failed: {_user_message(exc)}", "warning")
+        self._speech_ended.emit(token)
+
+    def _on_speech_ended(self, token: int) -> None:
+        if token != self._speech_token or self._state != SPEAKING:
+            return  # a stale callback: the voice was stopped, paused or replaced
+        self._handle(self._interview.on_spoken())
+
+    def _listen(self, action: Any) -> None:
+        from engine.store.sessions import turn_audio_path
+
+        self._current_listen = action
+        self._set_state(LISTENING)
+        self._last_partial = ("", "")
+        limit = float(getattr(action, "time_limit_s", 0) or 0)
+        self._listen_started_at = time.monotonic()
+        if self._typed_mode:
+            self.listening_started.emit(limit)
+            return
+        plan = self._plan
+        assert plan is not None
+        question = getattr(self._interview, "current_question", None)
+        capture = AnswerCapture(
+            turn_audio_path(self._session, self._session.next_turn_index()),
+            device=plan.input_device,
+            model=plan.whisper_model,
+            context_prompt=getattr(question, "prompt", "") or "",
+        )
+        self._capture = capture
+        run_in_background(
+            capture.start,
+            on_finished=lambda _r: self._on_recording_started(capture, limit),
+            on_failed=lambda exc: self._on_recording_failed(capture, exc),
+        )
+
+    def _on_recording_started(self, capture: AnswerCapture, limit: float) -> None:
+        if capture is not self._capture:
+            _quietly(capture.cancel)  # skipped or ended while the mic was opening
+            return
+        self._listen_started_at = time.monotonic()
+        self.listening_started.emit(limit)
+        self._poll_ticks = 0
+        self._poll.start()
+        plan = self._plan
+        if plan is not None and self._loader.is_ready(plan.whisper_model):
+            run_in_background(capture.attach_stream, on_failed=self._on_stream_failed)
+        else:
+            self.notice.emit(
+                "Speech model is still loading… your answer is being recorded and will be "
+                "transcribed when it is ready.",
+                "info",
+            )
+
+    def _on_recording_failed(self, capture: AnswerCapture, exc: BaseException) -> None:
+        from engine.errors import MicrophoneError
+
+        if capture is not self._capture:
+            return
+        self._capture = None
+        self._typed_mode = True
+        message = str(exc) if isinstance(exc, MicrophoneError) else _user_message(exc)
+        self._listen_started_at = time.monotonic()
+        self.microphone_missing.emit(message)
+        limit = float(getattr(self._current_listen, "time_limit_s", 0) or 0)
+        self.listening_started.emit(limit)
+
+    def _on_model_ready(self, key: str, _display: str) -> None:
+        capture = self._capture
+        plan = self._plan
+        if capture is None or plan is None or capture.is_streaming:
+            return
+        if model_key(plan.whisper_model) == key and self._state in (LISTENING, PAUSED):
+            run_in_background(capture.attach_stream, on_failed=self._on_stream_failed)
+
+    def _on_model_failed(self, key: str, message: str) -> None:
+        if self._plan is not None and model_key(self._plan.whisper_model) == key and self.is_active:
+            self.notice.emit(
+                f"{message}. Your answers are still recorded; choose another speech model and "
+                "re-transcribe them from the Library.",
+                "error",
+            )
+
+    def _on_stream_failed(self, exc: BaseException) -> None:
+        self.notice.emit(
+            f"Live transcription stopped ({_user_message(exc)}); the recording continues and "
+            "is transcribed when you finish.",
+            "warning",
+        )
+
+    def _on_poll(self) -> None:
+        capture = self._capture
+        if capture is None or self._state != LISTENING:
+            return
+        self.level_changed.emit(capture.level)
+        self._poll_ticks += 1
+        if self._poll_ticks % _PARTIAL_EVERY == 0:
+            try:
+                partial = capture.partial()
+            except Exception:  # noqa: BLE001 - a live preview must never break the answer
+                partial = self._last_partial
+            if partial != self._last_partial:
+                self._last_partial = partial
+                self.partial_transcript.emit(*partial)
+        plan = self._plan
+        if (
+            plan is not None
+            and plan.auto_finish_silence_s > 0
+            and capture.silence_s() >= plan.auto_finish_silence_s
+        ):
+            self.notice.emit("You went quiet, so your answer was finished for you.", "info")
+            self.finish_answer()
+
+    def _on_turn_done(self, outcome: _TurnOutcome) -> None:
+        if self._state != THINKING:
+            return
+        if outcome.captured is not None:
+            self.answer_transcribed.emit(outcome.captured.transcript.text)
+            if outcome.captured.device_lost:
+                self.notice.emit(
+                    "The microphone disconnected during your answer; what was recorded before "
+                    "that is kept.",
+                    "warning",
+                )
+        if outcome.save_error:
+            self.notice.emit(outcome.save_error, "error")
+        self._handle(outcome.action)
+
+    def _on_turn_failed(self, exc: BaseException) -> None:
+        self.notice.emit(_user_message(exc), "error")
+        # Never strand the candidate: the next step is asked of the engine again.
+        self._set_state(SPEAKING)
+        try:
+            action = self._interview.skip()
+        except Exception as again:  # noqa: BLE001 - the interview cannot go on
+            self.failed.emit(_user_message(again))
+            self._set_state(IDLE)
+            return
+        self._handle(action)
+
+    def _finish(self) -> None:
+        self._stop_listening_ui()
+        self._set_state(THINKING)
+        run_in_background(
+            _save_final,
+            self._session,
+            on_finished=self._on_saved_final,
+            on_failed=lambda exc: self._on_saved_final(_user_message(exc)),
+        )
+
+    def _on_saved_final(self, error: str | None) -> None:
+        if error:
+            self.notice.emit(error, "error")
+        self._set_state(FINISHED)
+        self.finished.emit(self._session)
+
+    # -- preparation ------------------------------------------------------------------------------
+    def _on_prepared(self, prepared: _Prepared) -> None:
+        if self._state != PREPARING:
+            return
+        self._interview = prepared.interview
+        self._session = prepared.session
+        self._speaker = prepared.speaker
+        if prepared.speaker_error:
+            self.notice.emit(
+                f"{prepared.speaker_error} — the questions are shown as text instead.", "warning"
+            )
+        self.session_started.emit(self._session)
+        self._handle(prepared.first_action)
+
+    def _on_prepare_failed(self, exc: BaseException) -> None:
+        self._set_state(IDLE)
+        self.failed.emit(_user_message(exc))
+
+    # -- pause / abandon helpers ------------------------------------------------------------------
+    def _pause(self) -> None:
+        self._paused_from = self._state
+        if self._state == SPEAKING:
+            self._stop_voice()
+        elif self._capture is not None:
+            self._poll.stop()
+            run_in_background(self._capture.pause, on_failed=self._on_pause_failed)
+        self._set_state(PAUSED)
+        self.paused_changed.emit(True)
+
+    def _resume(self) -> None:
+        resumed_from, self._paused_from = self._paused_from, None
+        self.paused_changed.emit(False)
+        if resumed_from == SPEAKING and self._current_speech is not None:
+            self._set_state(SPEAKING)
+            self._say(self._current_speech.text)
+            return
+        self._set_state(LISTENING)
+        if self._capture is not None:
+            run_in_background(self._capture.resume, on_failed=self._on_pause_failed)
+            self._poll.start()
+
+    def _on_pause_failed(self, exc: BaseException) -> None:
+        self.notice.emit(_user_message(exc), "error")
+
+    def _abandon_turn(self) -> None:
+        self._stop_voice()
+        capture, self._capture = self._capture, None
+        self._stop_listening_ui()
+        if capture is not None:
+            run_in_background(capture.cancel, on_failed=lambda exc: None)
+        if self._state == PAUSED:
+            self._paused_from = None
+            self.paused_changed.emit(False)
+
+    def _stop_voice(self) -> None:
+        self._speech_token += 1
+        if self._speaker is not None:
+            run_in_background(self._speaker.stop, on_failed=lambda exc: None)
+
+    def _stop_listening_ui(self) -> None:
+        self._poll.stop()
+        self.level_changed.emit(0.0)
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
+
+    def _play_chime(self) -> None:
+        from desktop.widgets.countdown import write_chime_wav
+        from engine.speech.playback import Player
+
+        if self._chime_path is None or not self._chime_path.exists():
+            self._chime_path = write_chime_wav()
+        device = self._plan.output_device if self._plan else None
+        player = _make_player(Player, device)
+        player.play(self._chime_path)
+
+
+# -- work done in the thread pool --------------------------------------------------------------
+
+
+def _make_player(player_cls: Any, device: str | None) -> Any:
+    try:
+        return player_cls(device=device) if device else player_cls()
+    except TypeError:
+        return player_cls()
+
+
+def _make_speaker(plan: InterviewPlan) -> tuple[Any, str | None]:
+    """The interviewer's voice, or None plus the reason when speech output is impossible."""
+    from engine.errors import MockInterviewError
+    from engine.speech.voice import Speaker
+
+    try:
+        return (
+            Speaker(voice=plan.voice or None, rate=plan.voice_rate, device=plan.output_device),
+            None,
+        )
+    except MockInterviewError as exc:
+        return None, str(exc)
+
+
+def _prepare_interview(plan: InterviewPlan) -> _Prepared:
+    """Create the session folder, the grader, the voice and the interview (worker thread)."""
+    from engine.grading.engines import make_grader
+    from engine.interviewer.state_machine import Interview
+    from engine.store.sessions import create_session
+
+    title = plan.questions[0].prompt if len(plan.questions) == 1 else "interview"
+    session = create_session(kind="interview", settings=plan.session_settings(), title=title)
+    grader = make_grader(plan.engine)
+    interview = Interview(list(plan.questions), plan.interview_settings(), grader, session)
+    speaker, speaker_error = _make_speaker(plan)
+    first = interview.start()
+    return _Prepared(interview, session, speaker, speaker_error, first)
+
+
+def _save(session: Any) -> str | None:
+    """Save the session after a turn; a storage problem is reported, never fatal."""
+    from engine.errors import SessionError
+    from engine.store.sessions import save_session
+
+    try:
+        save_session(session)
+    except SessionError as exc:
+        return str(exc)
+    return None
+
+
+def _complete_turn(interview: Any, capture: AnswerCapture) -> _TurnOutcome:
+    """Finish transcribing the answer, let the engine grade it and decide, save (worker)."""
+    captured = capture.finish()
+    action = interview.on_answer(captured.transcript, captured.audio_path, captured.duration_s)
+    return _TurnOutcome(action, captured, _save(interview.session))
+
+
+def _complete_typed_turn(interview: Any, text: str, duration_s: float) -> _TurnOutcome:
+    """A typed answer goes through the same grading path as a spoken one (worker)."""
+    from engine.transcript import Transcript
+
+    transcript = Transcript.from_text(text, duration_s=duration_s)
+    action = interview.on_answer(transcript, None, duration_s)
+    captured = CapturedAnswer(transcript, Path(), duration_s)
+    return _TurnOutcome(action, captured, _save(interview.session))
+
+
+def _end_early(interview: Any, capture: AnswerCapture | None) -> _TurnOutcome:
+    """Keep and grade an answer in progress, then close the interview (worker)."""
+    captured = None
+    if capture is not None:
+        captured = capture.finish()
+        if captured.transcript.text.strip():
+            interview.on_answer(captured.transcript, captured.audio_path, captured.duration_s)
+    action = interview.end_early()
+    return _TurnOutcome(action, captured, _save(interview.session))
+
+
+def _save_final(session: Any) -> str | None:
+    return _save(session)
+
+
+def _quietly(fn: Any, *args: Any) -> None:
+    """Best-effort cleanup on close: a failing device must not keep the window open."""
+    with contextlib.suppress(Exception):  # shutting down; nothing useful to show any more
+        fn(*args)

@@ -1,0 +1,559 @@
+"""The timed rubric report of one session: scores, evidence, follow-ups, time and pacing.
+
+Everything shown comes from ``engine.report.build_report`` (the same structure the HTML, Markdown
+and PDF exports render), so the window and an exported file can never disagree. One tab per
+question (plus a summary tab when there are several); each tab scrolls on its own. Actions that
+take time (export, re-grade, re-transcribe, saving a change of grading) go through the
+``LibraryController`` and never block the window.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QFont, QPalette
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.controllers.library_controller import EXPORT_FORMATS, LibraryController
+from desktop.widgets.evidence_list import DimensionFeedback, EvidenceList, QuoteRef
+from desktop.widgets.grading_compare import GradingCompare
+from desktop.widgets.score_chart import ScoreBar, ScoreChart, dimension_color, dimension_label
+from desktop.widgets.stage_timeline import StageTimeline, mmss
+from desktop.widgets.trend_chart import TrendChart, TrendSeries
+from engine.report.builder import AnswerView, QuestionReport, SessionReport, build_report
+from engine.rubric import CATEGORIES
+from engine.store.model import ROLE_FOLLOW_UP, STATUS_INTERRUPTED, Session
+
+_EXPORT_FILTERS = {"html": "HTML page (*.html)", "md": "Markdown (*.md)", "pdf": "PDF (*.pdf)"}
+
+
+def _label(
+    text: str, parent: QWidget, *, bold: bool = False, scale: float = 1.0, muted: bool = False
+) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    font = QFont(label.font())
+    if bold:
+        font.setBold(True)
+    if scale != 1.0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    if muted:
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def _section(title: str, parent: QWidget) -> QLabel:
+    label = _label(title, parent, bold=True, scale=1.15)
+    label.setContentsMargins(0, 10, 0, 2)
+    return label
+
+
+def _notice(text: str, parent: QWidget) -> QFrame:
+    """A calm, non-modal notice strip (fallback grading, interrupted session)."""
+    frame = QFrame(parent)
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
+    frame.setStyleSheet(
+        "QFrame { border: 1px solid #d4a72c; border-radius: 4px; }QLabel { border: none; }"
+    )
+    layout = QHBoxLayout(frame)
+    layout.setContentsMargins(10, 6, 10, 6)
+    label = _label(f"⚠  {text}", frame)
+    layout.addWidget(label, 1)
+    frame.setAccessibleName(text)
+    return frame
+
+
+def feedback_of(question: QuestionReport) -> list[DimensionFeedback]:
+    """The evidence-list model of one question's combined dimensions."""
+    return [
+        DimensionFeedback(
+            dimension_id=d.id,
+            score=None if d.score is None else float(d.score),
+            evidence=tuple(QuoteRef(e.quote, e.turn_index, e.start_s) for e in d.evidence),
+            missing=d.missing,
+        )
+        for d in question.dimensions
+    ]
+
+
+def _role_label(answer: AnswerView) -> str:
+    if answer.role == ROLE_FOLLOW_UP:
+        return f"Answer {answer.turn_index} — to a follow-up"
+    return f"Answer {answer.turn_index} — main answer"
+
+
+class ReportScreen(QWidget):
+    """The report of one session.
+
+    Signals:
+        back_requested(): go back to the library.
+        replay_requested(str, int, float): session id, turn index, seconds into that turn.
+        new_interview_requested(): start a new interview.
+        error(str): a user-facing message for the main window's notification path.
+    """
+
+    back_requested = Signal()
+    replay_requested = Signal(str, int, float)
+    new_interview_requested = Signal()
+    error = Signal(str)
+
+    def __init__(
+        self, parent: QWidget | None = None, controller: LibraryController | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller or LibraryController(self)
+        self.session: Session | None = None
+        self.report: SessionReport | None = None
+        self.compare_dialog: QDialog | None = None
+        self.compare_view: GradingCompare | None = None
+        self.last_export: str | None = None
+        self._build()
+        self.controller.session_changed.connect(self._on_session_changed)
+        self.controller.export_finished.connect(self._on_exported)
+        self.controller.failed.connect(self.error)
+        self.controller.busy_changed.connect(self._on_busy)
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        nav = QHBoxLayout()
+        self.back_button = QPushButton("← &Library", self)
+        self.back_button.setAccessibleName("Back to library")
+        self.back_button.clicked.connect(self.back_requested)
+        nav.addWidget(self.back_button)
+        self.title_label = _label("", self, bold=True, scale=1.4)
+        nav.addWidget(self.title_label, 1)
+        self.new_button = QPushButton("&New interview", self)
+        self.new_button.setAccessibleName("Start a new interview")
+        self.new_button.clicked.connect(self.new_interview_requested)
+        nav.addWidget(self.new_button)
+        outer.addLayout(nav)
+        self.subtitle_label = _label("", self, muted=True)
+        outer.addWidget(self.subtitle_label)
+
+        actions = QHBoxLayout()
+        self.replay_button = QPushButton("▶ &Replay", self)
+        self.replay_button.setAccessibleName("Replay the answer of this question")
+        self.replay_button.clicked.connect(self._replay_current_question)
+        actions.addWidget(self.replay_button)
+        self.compare_button = QPushButton("&Compare gradings", self)
+        self.compare_button.setAccessibleName("Compare two gradings of an answer")
+        self.compare_button.clicked.connect(self.open_compare)
+        actions.addWidget(self.compare_button)
+        self.regrade_button = self._menu_button("Re-&grade", "Grade every answer again")
+        for engine, text in (
+            ("offline", "With the offline engine"),
+            ("llm", "With the LLM engine"),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(lambda _=False, e=engine: self.regrade(e))
+            self.regrade_button.menu().addAction(action)
+        actions.addWidget(self.regrade_button)
+        self.retranscribe_button = self._menu_button(
+            "Re-&transcribe", "Transcribe every answer again with another Whisper model"
+        )
+        self.retranscribe_button.menu().aboutToShow.connect(self._fill_model_menu)
+        actions.addWidget(self.retranscribe_button)
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setAccessibleName("Working")
+        self.busy_bar.hide()
+        self.busy_label = _label("", self, muted=True)
+        actions.addWidget(self.busy_bar)
+        actions.addWidget(self.busy_label, 1)
+        self.export_buttons: dict[str, QPushButton] = {}
+        for fmt, name in EXPORT_FORMATS.items():
+            button = QPushButton(f"Export {name}", self)
+            button.setAccessibleName(f"Export the report as {name}")
+            button.clicked.connect(lambda _=False, f=fmt: self.choose_export_path(f))
+            actions.addWidget(button)
+            self.export_buttons[fmt] = button
+        outer.addLayout(actions)
+
+        self.notices = QVBoxLayout()
+        outer.addLayout(self.notices)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Questions")
+        self.tabs.setDocumentMode(True)
+        outer.addWidget(self.tabs, 1)
+        self._set_actions_enabled(False)
+
+    def _menu_button(self, text: str, accessible: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setAccessibleName(accessible)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setMenu(QMenu(button))
+        return button
+
+    # -- content --------------------------------------------------------------------------------
+    def show_session(self, session: Session) -> None:
+        """Show the report of ``session`` (build_report is pure and fast, so it runs here)."""
+        self.session = session
+        self.report = build_report(session)
+        report = self.report
+        self.title_label.setText(report.title)
+        engines = ", ".join(report.engines) or "not graded"
+        overall = "—" if report.overall is None else f"{report.overall:.1f} / 4"
+        status = (
+            "" if report.status in ("complete", "") else f" · {report.status.replace('_', ' ')}"
+        )
+        self.subtitle_label.setText(
+            f"{report.created_at.replace('T', ' ')[:16]} · {len(report.questions)} question(s) · "
+            f"overall {overall} · graded by {engines}{status}"
+        )
+        self._clear_notices()
+        for question in report.questions:
+            for text in question.fallback_notices:
+                self.notices.addWidget(_notice(text, self))
+        if session.status == STATUS_INTERRUPTED or any(
+            a.transcript is None and a.audio for q in report.questions for a in q.answers
+        ):
+            self._add_recover_notice()
+        current = self.tabs.currentIndex()
+        self.tabs.clear()
+        if len(report.questions) > 1:
+            self.tabs.addTab(self._scroll(self._summary_page(report)), "Summary")
+        for question in report.questions:
+            score = "" if question.overall is None else f" · {question.overall:.1f}"
+            self.tabs.addTab(
+                self._scroll(self._question_page(question)), f"Q{question.number}{score}"
+            )
+        if not report.questions:
+            self.tabs.addTab(
+                self._scroll(_label("This session has no answers yet.", self)), "Empty"
+            )
+        self.tabs.setCurrentIndex(max(0, min(current, self.tabs.count() - 1)))
+        self._set_actions_enabled(True)
+
+    def _clear_notices(self) -> None:
+        while self.notices.count():
+            item = self.notices.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+
+    def _add_recover_notice(self) -> None:
+        frame = _notice(
+            "Some answers were recorded but never transcribed or graded "
+            "(the session was interrupted).",
+            self,
+        )
+        button = QPushButton("Transcribe and grade", frame)
+        button.setAccessibleName("Transcribe and grade the interrupted answers")
+        button.clicked.connect(self.recover)
+        frame.layout().addWidget(button)
+        self.notices.addWidget(frame)
+
+    def _scroll(self, page: QWidget) -> QScrollArea:
+        area = QScrollArea(self)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(page)
+        return area
+
+    def _summary_page(self, report: SessionReport) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(_section("Scores across the session", page))
+        chart = ScoreChart(page)
+        averages = report.dimension_averages()
+        chart.set_scores([ScoreBar(d, s) for d, s in averages.items()], report.overall)
+        layout.addWidget(chart)
+        layout.addWidget(_section("Questions", page))
+        for question in report.questions:
+            score = "not graded" if question.overall is None else f"{question.overall:.1f} / 4"
+            layout.addWidget(_label(f"Q{question.number} ({score}): {question.text}", page))
+        layout.addStretch(1)
+        return page
+
+    def _question_page(self, question: QuestionReport) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setSpacing(6)
+        layout.addWidget(_label(question.text, page, bold=True, scale=1.15))
+        limit = (
+            "no time limit" if not question.time_limit_s else f"limit {mmss(question.time_limit_s)}"
+        )
+        category = CATEGORIES.get(question.category, question.category)
+        layout.addWidget(_label(f"{category} · {limit}", page, muted=True))
+
+        layout.addWidget(_section("Scores", page))
+        chart = ScoreChart(page)
+        chart.set_scores(
+            [
+                ScoreBar(d.id, None if d.score is None else float(d.score))
+                for d in question.dimensions
+            ],
+            question.overall,
+        )
+        layout.addWidget(chart)
+
+        layout.addWidget(_section("Evidence and what was missing", page))
+        evidence = EvidenceList(page)
+        evidence.set_feedback(feedback_of(question), show_turns=len(question.answers) > 1)
+        evidence.quote_activated.connect(self._play_quote)
+        layout.addWidget(evidence)
+
+        if question.follow_ups:
+            layout.addWidget(_section("Follow-up exchange", page))
+            for exchange in question.follow_ups:
+                layout.addWidget(self._follow_up_block(exchange, page))
+        if question.clarifications:
+            layout.addWidget(_section("Clarifying questions", page))
+            for clar in question.clarifications:
+                layout.addWidget(_label(f"You asked: “{clar.asked}”", page))
+                layout.addWidget(_label(f"Interviewer: {clar.reply}", page, muted=True))
+
+        layout.addWidget(_section("Time and pacing", page))
+        for answer in question.answers:
+            layout.addWidget(self._answer_block(answer, page))
+        layout.addStretch(1)
+        return page
+
+    def _follow_up_block(self, exchange: object, parent: QWidget) -> QFrame:
+        frame = QFrame(parent)
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(frame)
+        dim = exchange.dimension
+        probes = f"probes {dimension_label(dim)}" if dim else "probe"
+        head_row = QHBoxLayout()
+        if dim:
+            swatch = QLabel(frame)
+            swatch.setFixedSize(12, 12)
+            swatch.setStyleSheet(f"background:{dimension_color(dim).name()}; border-radius:2px;")
+            head_row.addWidget(swatch, 0, Qt.AlignmentFlag.AlignTop)
+        head_row.addWidget(
+            _label(f"Interviewer ({probes}): “{exchange.probe}”", frame, bold=True), 1
+        )
+        layout.addLayout(head_row)
+        if exchange.constraint:
+            layout.addWidget(_label(f"New constraint: {exchange.constraint}", frame, muted=True))
+        layout.addWidget(_label(f"You: {exchange.answer_text or '(no answer transcribed)'}", frame))
+        grade = exchange.grade
+        if grade is not None:
+            probed = grade.dimension(dim) if dim else None
+            parts = [f"Answer scored {grade.overall:.1f} / 4"]
+            if probed is not None and probed.score is not None:
+                parts.append(f"{dimension_label(dim)} {probed.score} / 4")
+            layout.addWidget(_label(" · ".join(parts), frame, muted=True))
+        return frame
+
+    def _answer_block(self, answer: AnswerView, parent: QWidget) -> QFrame:
+        frame = QFrame(parent)
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(frame)
+        head = QHBoxLayout()
+        head.addWidget(_label(_role_label(answer), frame, bold=True), 1)
+        play = QPushButton("▶ Play", frame)
+        play.setAccessibleName(f"Replay answer {answer.turn_index}")
+        play.setEnabled(bool(answer.audio))
+        play.clicked.connect(lambda _=False, t=answer.turn_index: self._request_replay(t, 0.0))
+        head.addWidget(play)
+        layout.addLayout(head)
+        pacing = answer.pacing
+        if pacing is None:
+            layout.addWidget(
+                _label("Not timed: no recording or grade for this answer.", frame, muted=True)
+            )
+            return frame
+        timeline = StageTimeline(frame)
+        timeline.set_timeline(pacing.stages, pacing.duration_s, pacing.time_limit_s)
+        layout.addWidget(timeline)
+        if pacing.verdict:
+            layout.addWidget(_label(pacing.verdict, frame))
+        fillers = ", ".join(
+            f"“{w}” ×{n}" for w, n in sorted(pacing.fillers.items(), key=lambda kv: -kv[1])
+        )
+        first = (
+            "—" if pacing.time_to_first_word_s is None else f"{pacing.time_to_first_word_s:.1f} s"
+        )
+        stats = (
+            f"{pacing.words} words · {pacing.wpm:.0f} wpm · {pacing.filler_count} fillers"
+            f"{' (' + fillers + ')' if fillers else ''} · {pacing.long_pauses} long pauses · "
+            f"first word after {first}"
+        )
+        layout.addWidget(_label(stats, frame, muted=True))
+        grade = answer.grade
+        if grade is not None and grade.pacing.wpm_series:
+            chart = TrendChart("Pace over the answer", frame)
+            chart.setAccessibleName(f"Words per minute over answer {answer.turn_index}")
+            chart.set_data(
+                [
+                    TrendSeries(
+                        "words per minute",
+                        grade.pacing.wpm_series,
+                        dimension_color("problem_framing"),
+                        " wpm",
+                    )
+                ],
+                x_format=mmss,
+                time_x=True,
+                x_range=(0.0, pacing.duration_s),
+                bands=grade.pacing.pause_spans,
+                band_label="long pause",
+            )
+            chart.setMinimumHeight(170)
+            layout.addWidget(chart)
+        if answer.text:
+            layout.addWidget(_label(f"Transcript: {answer.text}", frame, muted=True))
+        return frame
+
+    # -- actions --------------------------------------------------------------------------------
+    def _set_actions_enabled(self, enabled: bool) -> None:
+        has = enabled and self.session is not None
+        for button in self.export_buttons.values():
+            button.setEnabled(has)
+        self.regrade_button.setEnabled(has)
+        self.retranscribe_button.setEnabled(has)
+        self.replay_button.setEnabled(has and self._has_audio())
+        self.compare_button.setEnabled(has and bool(self.comparable_turns()))
+
+    def _has_audio(self) -> bool:
+        return self.session is not None and any(t.audio for t in self.session.turns)
+
+    def comparable_turns(self) -> list[int]:
+        """Turn indexes that have two or more gradings."""
+        if self.session is None:
+            return []
+        return [t.index for t in self.session.turns if len(t.gradings) >= 2]
+
+    def _current_question(self) -> QuestionReport | None:
+        if self.report is None or not self.report.questions:
+            return None
+        offset = 1 if len(self.report.questions) > 1 else 0
+        index = max(0, self.tabs.currentIndex() - offset)
+        return self.report.questions[min(index, len(self.report.questions) - 1)]
+
+    def _replay_current_question(self) -> None:
+        question = self._current_question()
+        if question is None:
+            return
+        answer = next((a for a in question.answers if a.audio), None)
+        if answer is None:
+            self.error.emit("This question has no recording to replay.")
+            return
+        self._request_replay(answer.turn_index, 0.0)
+
+    def _request_replay(self, turn_index: int, start_s: float) -> None:
+        if self.session is not None:
+            self.replay_requested.emit(self.session.id, turn_index, float(start_s))
+
+    def _play_quote(self, turn_index: int, start_s: float) -> None:
+        self._request_replay(turn_index, start_s)
+
+    def choose_export_path(self, fmt: str) -> None:
+        """Ask where to save (a standard file dialog), then export in the background."""
+        if self.session is None:
+            return
+        suggested = str(Path.home() / f"{self.session.id}-report.{fmt}")
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export {EXPORT_FORMATS[fmt]} report", suggested, _EXPORT_FILTERS[fmt]
+        )
+        if path:
+            self.export_to(fmt, path)
+
+    def export_to(self, fmt: str, path: str | Path) -> None:
+        """Export without asking (the file dialog's second half; tests call it directly)."""
+        if self.session is not None:
+            self.controller.export(self.session, fmt, path)
+
+    def regrade(self, engine: str) -> None:
+        if self.session is not None:
+            self.controller.regrade(self.session.id, engine)
+
+    def retranscribe(self, model: str) -> None:
+        if self.session is not None:
+            engine = str(self.session.settings.get("engine") or "offline")
+            self.controller.retranscribe(self.session.id, model, engine)
+
+    def recover(self) -> None:
+        if self.session is not None:
+            self.controller.recover(self.session.id)
+
+    def _fill_model_menu(self) -> None:
+        menu = self.retranscribe_button.menu()
+        menu.clear()
+        try:
+            from engine.speech.models import available_models
+
+            models = available_models()
+        except Exception as exc:  # noqa: BLE001 - shown to the user, menu stays usable
+            self.error.emit(f"Cannot list Whisper models: {exc}")
+            models = []
+        for spec in models:
+            action = QAction(f"Whisper {spec.name}", menu)
+            action.triggered.connect(lambda _=False, p=str(spec.path): self.retranscribe(p))
+            menu.addAction(action)
+        if not models:
+            menu.addAction("No Whisper models found").setEnabled(False)
+
+    def open_compare(self, turn_index: int | None = None) -> GradingCompare | None:
+        """Open (non-modal) the side-by-side view of a turn's gradings."""
+        turns = self.comparable_turns()
+        if self.session is None or not turns:
+            return None
+        index = turn_index if turn_index in turns else turns[0]
+        turn = next(t for t in self.session.turns if t.index == index)
+        question = next(
+            (q.question.get("text", "") for q in self.session.questions if turn in q.turns), ""
+        )
+        if self.compare_dialog is None:
+            self.compare_dialog = QDialog(self)
+            self.compare_dialog.setWindowTitle("Compare gradings")
+            self.compare_dialog.resize(640, 480)
+            box = QVBoxLayout(self.compare_dialog)
+            self.compare_view = GradingCompare(self.compare_dialog)
+            self.compare_view.current_changed.connect(self._on_current_changed)
+            box.addWidget(self.compare_view)
+        self.compare_view.set_turn(turn, str(question))
+        self.compare_dialog.show()
+        self.compare_dialog.raise_()
+        return self.compare_view
+
+    def _on_current_changed(self, turn_index: int, grading_index: int) -> None:
+        if self.session is not None:
+            self.controller.set_current_grading(self.session, turn_index, grading_index)
+
+    # -- controller results ---------------------------------------------------------------------
+    def _on_session_changed(self, session: Session) -> None:
+        if self.session is not None and session.id == self.session.id:
+            self.show_session(session)
+            if self.compare_dialog is not None and self.compare_dialog.isVisible():
+                self.open_compare()
+
+    def _on_exported(self, path: str) -> None:
+        self.last_export = path
+        self.busy_label.setText(f"Saved {path}")
+
+    def _on_busy(self, busy: bool, what: str) -> None:
+        self.busy_bar.setVisible(busy)
+        if busy:
+            self.busy_label.setText(f"{what}…")
+        elif self.busy_label.text().endswith("…"):
+            self.busy_label.setText("")
+        for button in (
+            self.regrade_button,
+            self.retranscribe_button,
+            *self.export_buttons.values(),
+        ):
+            button.setEnabled(not busy and self.session is not None)

@@ -1,0 +1,391 @@
+"""A complete spoken interview with no microphone, speakers or display: ``mockinterview demo``.
+
+The demo proves the whole product loop on any machine, CI included, with every real part in
+place: the interviewer's lines are spoken to WAV files by the TTS voice, the candidate's answers
+(written in ``assets/demo/answers.yaml``) are spoken by a second voice, stored as the turn's
+recording, streamed through Whisper in chunks exactly like a live microphone, and handed to the
+real interview state machine, which answers a clarifying question, grades every answer, asks
+follow-ups and moves on. The session is saved like any other and its report is written next to
+it, so the demo doubles as a sample of what a user gets.
+
+Only the candidate is synthetic; nothing else is faked. The demo plays the host role that the
+desktop controller plays in the app (speak, record, transcribe, save), so it is also the
+reference for how a host drives ``engine.interviewer.state_machine.Interview``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.errors import ConfigError, SessionError
+from engine.interviewer.state_machine import Action, Interview, InterviewSettings
+from engine.paths import DATA_DIR_ENV
+from engine.questions.model import FollowUp, Question
+from engine.store.model import Session
+
+DEMO_QUESTION_IDS: tuple[str, ...] = (
+    "diagnose-feed-engagement-drop",
+    "design-short-video-feed",
+    "metrics-ai-writing-assistant",
+)
+"""Questions the demo knows how to answer, in the order it asks them."""
+
+SAMPLE_ANSWERS_PATH = Path(__file__).resolve().parent.parent / "assets" / "demo" / "answers.yaml"
+
+CANDIDATE_RATE = 170
+"""Words per minute for the candidate's voice: conversational, and clear enough for tiny.en."""
+
+CANDIDATE_VOICE_HINTS: tuple[str, ...] = ("en-us", "english (america)")
+"""The candidate speaks American English when the system has it; the interviewer keeps the
+default voice, so the two are easy to tell apart in the recordings."""
+
+LEAD_IN_S = 0.8
+"""Silence before the candidate's first word, like a real breath before answering."""
+
+CHUNK_S = 0.5
+"""Audio is fed to the streaming transcriber in microphone-sized chunks."""
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SampleFollowUpAnswer:
+    """A short candidate answer to a probe on ``dimension`` (or to a constraint change)."""
+
+    dimension: str
+    text: str
+    about: tuple[str, ...] = ()
+    constraint: bool = False
+
+
+@dataclass(frozen=True)
+class SampleAnswers:
+    """Everything the synthetic candidate may say on one question."""
+
+    question_id: str
+    answer: str
+    clarifying_question: str = ""
+    follow_ups: tuple[SampleFollowUpAnswer, ...] = ()
+
+    def answer_to(self, probe: FollowUp) -> str:
+        """The best-fitting sample answer for ``probe``.
+
+        A constraint change gets the constraint answer; otherwise the answer on the probe's
+        dimension whose ``about`` words occur in the probe wins, then any answer on that
+        dimension, then the ``default`` one, so the candidate always says something on topic.
+        """
+        text = probe.text.lower()
+        if probe.constraint:
+            for sample in self.follow_ups:
+                if sample.constraint:
+                    return sample.text
+        same = [s for s in self.follow_ups if s.dimension == probe.dimension and not s.constraint]
+        for sample in same:
+            if any(word.lower() in text for word in sample.about):
+                return sample.text
+        if same:
+            return same[0].text
+        fallback = [s for s in self.follow_ups if s.dimension == "default"]
+        return fallback[0].text if fallback else self.answer
+
+
+def load_sample_answers(path: Path = SAMPLE_ANSWERS_PATH) -> dict[str, SampleAnswers]:
+    """Read the demo's candidate answers, keyed by question id.
+
+    Raises:
+        ConfigError: the file is missing or malformed (a broken installation).
+    """
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read the demo's sample answers {path}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of question ids to sample answers")
+    result: dict[str, SampleAnswers] = {}
+    for question_id, entry in raw.items():
+        try:
+            follow_ups = tuple(
+                SampleFollowUpAnswer(
+                    dimension=str(item["dimension"]),
+                    text=" ".join(str(item["answer"]).split()),
+                    about=tuple(str(a) for a in item.get("about") or ()),
+                    constraint=bool(item.get("constraint", False)),
+                )
+                for item in entry.get("follow_ups") or ()
+            )
+            result[str(question_id)] = SampleAnswers(
+                question_id=str(question_id),
+                answer=" ".join(str(entry["answer"]).split()),
+                clarifying_question=" ".join(str(entry.get("clarifying_question") or "").split()),
+                follow_ups=follow_ups,
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ConfigError(f"{path}: sample answers for {question_id!r} are malformed") from exc
+    return result
+
+
+def demo_questions(count: int, samples: dict[str, SampleAnswers]) -> list[Question]:
+    """The first ``count`` demo questions that are both in the bundled bank and answerable.
+
+    Raises:
+        ConfigError: ``count`` is below one or above what the demo can answer.
+    """
+    from engine.questions.bank import QuestionBank
+
+    if count < 1:
+        raise ConfigError("the demo needs at least one question (--questions 1 or more)")
+    bank = QuestionBank.load(include_user=False)
+    known = {q.id: q for q in bank.questions}
+    available = [known[qid] for qid in DEMO_QUESTION_IDS if qid in known and qid in samples]
+    if count > len(available):
+        raise ConfigError(
+            f"the demo has sample answers for {len(available)} question(s); "
+            f"ask for at most {len(available)}"
+        )
+    return available[:count]
+
+
+@contextlib.contextmanager
+def _data_dir(out_dir: Path | None) -> Iterator[None]:
+    """Point the data dir at ``out_dir`` for the duration of the demo, then restore it.
+
+    The store creates sessions under the data dir and has no per-call folder argument, so
+    ``--out`` works by redirecting the data dir; the session lands in ``out_dir/sessions/``.
+    """
+    if out_dir is None:
+        yield
+        return
+    out_dir = Path(out_dir).expanduser()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out {out_dir}: is a file, not a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SessionError(f"--out {out_dir}: cannot create it ({exc.strerror or exc})") from exc
+    previous = os.environ.get(DATA_DIR_ENV)
+    os.environ[DATA_DIR_ENV] = str(out_dir.resolve())
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(DATA_DIR_ENV, None)
+        else:
+            os.environ[DATA_DIR_ENV] = previous
+
+
+def _candidate_voice() -> str | None:
+    """An American English voice for the candidate when one is installed, else the default."""
+    from engine.speech.voice import list_voices
+
+    try:
+        voices = list_voices()
+    except Exception:  # the voice list is a nicety: any failure just means the default voice
+        return None
+    for voice in voices:
+        label = " ".join([voice.id, voice.name, *voice.languages]).lower()
+        if any(hint in label for hint in CANDIDATE_VOICE_HINTS):
+            return voice.id
+    return None
+
+
+class _DemoHost:
+    """Plays the part of the desktop controller: speaks, 'records', transcribes and saves."""
+
+    def __init__(
+        self,
+        session: Session,
+        interview: Interview,
+        samples: dict[str, SampleAnswers],
+        transcriber: Any,
+        progress: Progress,
+    ) -> None:
+        self.session = session
+        self.interview = interview
+        self.samples = samples
+        self.transcriber = transcriber
+        self.progress = progress
+        self.folder = Path(session.folder)
+        self.candidate_voice = _candidate_voice()
+        self.interviewer_lines = 0
+        self.clarified: set[int] = set()
+
+    def run(self) -> None:
+        action = self.interview.start()
+        while action.kind != "report":
+            if action.kind == "speak":
+                self.speak(action)
+                action = self.interview.on_spoken()
+            else:
+                action = self.answer(action)
+
+    def speak(self, action: Action) -> None:
+        from engine.speech.voice import synthesize
+
+        if action.purpose == "question":
+            number = action.question_index + 1
+            total = len(self.interview.questions)
+            question = self.interview.current_question
+            self.progress(f"Question {number} of {total}: {question.id if question else ''}")
+        self.interviewer_lines += 1
+        path = self.folder / "audio" / f"interviewer-{self.interviewer_lines:02d}.wav"
+        synthesize(action.text, path)
+        label = "Interviewer" if action.purpose != "follow_up" else "Interviewer follow-up"
+        self.progress(f"  {label}: {_shorten(action.text)}")
+
+    def answer(self, action: Action) -> Action:
+        from engine.store.sessions import save_session, turn_audio_path
+
+        question = self.interview.current_question
+        assert question is not None
+        samples = self.samples[question.id]
+        probe = self.interview.current_follow_up
+        clarify = (
+            action.question_index == 0
+            and probe is None
+            and samples.clarifying_question
+            and action.question_index not in self.clarified
+        )
+        if clarify:
+            self.clarified.add(action.question_index)
+            line, kind = samples.clarifying_question, "clarifying question"
+        elif probe is not None:
+            line, kind = samples.answer_to(probe), "follow-up answer"
+        else:
+            line, kind = samples.answer, "answer"
+
+        path = turn_audio_path(self.session, self.session.next_turn_index())
+        audio = self._record(line, path)
+        transcript, finish_s = self._transcribe(audio)
+        duration = len(audio) / 16000.0
+        words = len(transcript.text.split())
+        self.progress(
+            f"  Candidate {kind}: {duration:.1f} s of speech, {words} words transcribed "
+            f"(ready {finish_s:.1f} s after the last chunk)"
+        )
+        next_action = self.interview.on_answer(transcript, path, duration)
+        turn = self.session.turns[-1] if self.session.turns else None
+        if turn is not None and turn.grade is not None:
+            self.progress(f"  Graded by {turn.grade.engine}: overall {turn.grade.overall:.1f}/4")
+        save_session(self.session)
+        return next_action
+
+    def _record(self, line: str, path: Path) -> Any:
+        """Speak the candidate's line and store it as the turn's 16 kHz recording."""
+        import numpy as np
+
+        from engine.speech.audio_io import SAMPLE_RATE, load_audio, write_wav
+        from engine.speech.voice import synthesize
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="mockinterview-demo-") as scratch:
+            raw = Path(scratch) / "candidate.wav"
+            synthesize(line, raw, voice=self.candidate_voice, rate=CANDIDATE_RATE)
+            speech = load_audio(raw)
+        silence = np.zeros(int(LEAD_IN_S * SAMPLE_RATE), dtype=np.float32)
+        audio = np.concatenate([silence, speech.astype(np.float32), silence])
+        write_wav(path, audio)
+        return audio
+
+    def _transcribe(self, audio: Any) -> tuple[Any, float]:
+        """Stream the recording through Whisper in microphone-sized chunks, then finish.
+
+        Returns:
+            The transcript, and how long ``finish()`` took after the last chunk (what a user
+            would wait for in the app).
+        """
+        from engine.speech.audio_io import SAMPLE_RATE
+
+        # No live preview to show, so no tentative passes; waiting for the worker after each
+        # chunk makes it cut and decode stretches as it would while someone is still talking.
+        stream = self.transcriber.stream(tentative=False)
+        step = int(CHUNK_S * SAMPLE_RATE)
+        try:
+            for start in range(0, len(audio), step):
+                stream.feed(audio[start : start + step])
+                stream.wait_idle()
+            began = time.perf_counter()
+            transcript = stream.finish()
+            return transcript, time.perf_counter() - began
+        except BaseException:
+            stream.cancel()
+            raise
+
+
+def _shorten(text: str, limit: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _write_report(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SessionError(f"cannot write the report {path}: {exc.strerror or exc}") from exc
+
+
+def report_path(session: Session, suffix: str = "html") -> Path:
+    """Where the demo writes the session's report (``report.html`` / ``report.md``)."""
+    return Path(session.folder) / f"report.{suffix}"
+
+
+def run_demo(
+    out_dir: Path | None = None,
+    engine: str = "offline",
+    question_count: int = 2,
+    model: str | None = None,
+    progress: Progress | None = None,
+) -> Session:
+    """Run a full spoken interview headlessly and write its session folder and report.
+
+    Args:
+        out_dir: folder to hold the session (under ``out_dir/sessions/``); the data dir when None.
+        engine: grading engine, ``offline`` or ``llm``.
+        question_count: how many demo questions to ask (one to three).
+        model: Whisper model folder or name; the bundled tiny.en when None.
+        progress: called with one human-readable line per step.
+
+    Returns:
+        The finished session; ``report_path(session)`` is its HTML report.
+
+    Raises:
+        ConfigError: a bad count, engine name or broken installation.
+        ModelError: the Whisper model cannot be loaded.
+        SessionError: the session cannot be written.
+    """
+    from engine.grading.engines import make_grader
+    from engine.report.html import render_html
+    from engine.report.markdown import render_markdown
+    from engine.speech.transcriber import get_transcriber
+    from engine.store.sessions import create_session, save_session
+
+    say = progress or (lambda _line: None)
+    samples = load_sample_answers()
+    questions = demo_questions(question_count, samples)
+    grader = make_grader(engine)
+    with _data_dir(out_dir):
+        transcriber = get_transcriber(model)
+        say(f"Loading Whisper model {transcriber.model_name}")
+        transcriber.load()
+        settings = InterviewSettings(engine=engine, whisper_model=transcriber.model_name)
+        session = create_session(
+            kind="demo",
+            settings={**settings.to_dict(), "question_ids": [q.id for q in questions]},
+            title="demo interview",
+        )
+        say(f"Session folder: {session.folder}")
+        interview = Interview(questions, settings, grader, session)
+        _DemoHost(session, interview, samples, transcriber, say).run()
+        save_session(session)
+        _write_report(report_path(session, "html"), render_html(session))
+        _write_report(report_path(session, "md"), render_markdown(session))
+    say(f"Report written: {report_path(session, 'html')}")
+    return session

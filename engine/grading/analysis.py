@@ -1,0 +1,137 @@
+"""Read an answer once: sentences, which concepts each mentions, and how well each one reasons.
+
+Scoring, the stage timeline and communication all look at the same per-sentence facts, so they
+are computed here in one pass and shared (this is what keeps a 30-minute transcript fast).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from engine.grading.concepts import find_concepts
+from engine.grading.fillers import count_fillers
+from engine.grading.injection import is_grader_instruction
+from engine.grading.matching import meaning_terms
+from engine.grading.reasoning import SentenceQuality, assess
+from engine.grading.sentences import Sentence, split_sentences
+from engine.grading.tokens import tokenize
+from engine.transcript import Transcript
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    """What one sentence contributes.
+
+    Attributes:
+        sentence: the sentence with offsets and times.
+        tokens: its lower-cased word tokens.
+        quality: reasoning / list / decision classification.
+        concepts: ids of lexicon concepts it mentions.
+        terms: normalized content words, for matching expected points and repetition.
+        injected: True when it addresses the grader; such sentences earn nothing.
+        duplicate_of: index of an earlier sentence it repeats (near-verbatim), else None.
+        fillers: filler words in it, by filler.
+    """
+
+    sentence: Sentence
+    tokens: tuple[str, ...]
+    quality: SentenceQuality
+    concepts: frozenset[str]
+    terms: frozenset[str]
+    injected: bool
+    duplicate_of: int | None
+    fillers: dict[str, int]
+
+    @property
+    def counts(self) -> bool:
+        """Whether the sentence may earn credit (not an instruction, not a repeat)."""
+        return not self.injected and self.duplicate_of is None
+
+
+@dataclass(frozen=True)
+class AnswerAnalysis:
+    transcript: Transcript
+    facts: tuple[SentenceFacts, ...]
+
+    @property
+    def credited(self) -> tuple[SentenceFacts, ...]:
+        return tuple(f for f in self.facts if f.counts)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(f.tokens) for f in self.facts)
+
+    @property
+    def answer_word_count(self) -> int:
+        """Words of the answer itself, without sentences addressed to the grader."""
+        return sum(len(f.tokens) for f in self.facts if not f.injected)
+
+    @property
+    def tokens(self) -> list[str]:
+        """All word tokens of the answer, in order."""
+        return [t for f in self.facts for t in f.tokens]
+
+    def filler_counts(self, include_injected: bool = True) -> dict[str, int]:
+        """Filler counts over the answer (optionally without grader-addressed sentences)."""
+        counts: dict[str, int] = {}
+        for facts in self.facts:
+            if facts.injected and not include_injected:
+                continue
+            for name, count in facts.fillers.items():
+                counts[name] = counts.get(name, 0) + count
+        return counts
+
+    @property
+    def injected(self) -> tuple[SentenceFacts, ...]:
+        return tuple(f for f in self.facts if f.injected)
+
+
+def _is_repeat(terms: frozenset[str], earlier: list[frozenset[str]]) -> int | None:
+    """Index of an earlier sentence this one repeats (>= 85% of its terms shared), else None."""
+    if len(terms) < 3:
+        return None
+    for index, other in enumerate(earlier):
+        if len(other) < 3:
+            continue
+        shared = len(terms & other)
+        if shared / len(terms) >= 0.85 and shared / len(other) >= 0.85:
+            return index
+    return None
+
+
+def analyse(transcript: Transcript) -> AnswerAnalysis:
+    """Split, classify and tag every sentence of the answer."""
+    sentences = split_sentences(transcript)
+    text = transcript.text
+    starts = [s.start_char for s in sentences]
+    hits: list[set[str]] = [set() for _ in sentences]
+    if sentences:
+        for offset, concept_id in find_concepts(text):
+            index = bisect.bisect_right(starts, offset) - 1
+            if index >= 0:
+                hits[index].add(concept_id)
+    facts: list[SentenceFacts] = []
+    seen_terms: list[frozenset[str]] = []
+    by_signature: dict[frozenset[str], int] = {}
+    for sentence, concept_ids in zip(sentences, hits):
+        tokens = tokenize(sentence.text)
+        terms = meaning_terms(sentence.text)
+        duplicate = by_signature.get(terms) if len(terms) >= 3 else None
+        if duplicate is None and len(seen_terms) < 400:
+            duplicate = _is_repeat(terms, seen_terms)
+        facts.append(
+            SentenceFacts(
+                sentence=sentence,
+                tokens=tuple(tokens),
+                quality=assess(sentence.text, tokens),
+                concepts=frozenset(concept_ids),
+                terms=terms,
+                injected=is_grader_instruction(sentence.text),
+                duplicate_of=duplicate,
+                fillers=count_fillers(sentence.text),
+            )
+        )
+        by_signature.setdefault(terms, sentence.index)
+        seen_terms.append(terms)
+    return AnswerAnalysis(transcript, tuple(facts))

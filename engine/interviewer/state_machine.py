@@ -1,0 +1,548 @@
+"""The interview as a state machine: ask, listen, answer clarifications, probe, move on, report.
+
+The same machine runs ``mockinterview demo`` and the desktop app, so it never does I/O itself:
+no audio, no disk, no clock. The host (the demo, or the desktop controller) performs each
+``Action`` it returns and reports back:
+
+    start() ────────────► speak(question)
+    on_spoken() ────────► listen                       (host records and transcribes)
+    on_answer(...) ─────► speak(clarification_reply)    the turn was a question to us
+                     ├──► speak(follow_up)              a probe on this answer
+                     ├──► speak(question)               the next question
+                     ├──► speak(repeat)                 nothing was heard; ask again
+                     └──► speak(closing)                after the last question
+    on_spoken() after a closing ──► report
+
+``repeat()``, ``skip()`` and ``end_early()`` may be called whenever the candidate asks for them.
+Grading happens inside ``on_answer`` (a GUI calls it from a worker thread); it fills the session's
+questions, turns and gradings, and the host saves the session when it likes.
+
+Thread-safety: an ``Interview`` is not locked. Exactly one thread may drive it at a time (the
+desktop serialises calls through its controller: it calls ``on_answer`` on a worker and nothing
+else until that returns). Reading properties from another thread while a call runs is unsafe.
+
+Timing: a question's *answer limit* comes from the settings (or the question). Each follow-up
+answer gets ``follow_up_limit_s`` on top, and the whole question may use the answer limit plus
+those allowances; what remains of that is ``time_left_s`` for the follow-up policy, so a candidate
+who overruns badly is not probed further. A limit of zero or less means untimed practice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.errors import ConfigError, MockInterviewError
+from engine.grading.base import Grader, GradeRequest
+from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade
+from engine.interviewer.clarifications import answer_clarification, is_clarifying_question
+from engine.interviewer.follow_ups import (
+    MIN_TIME_FOR_PROBE_S,
+    STRONG_SCORE,
+    choose_follow_up,
+    probe_key,
+)
+from engine.interviewer.phrasing import join_sentences, spoken
+from engine.questions.model import FollowUp, Question
+from engine.store.model import (
+    ROLE_ANSWER,
+    ROLE_CLARIFICATION,
+    ROLE_FOLLOW_UP,
+    STATUS_COMPLETE,
+    STATUS_ENDED_EARLY,
+    STATUS_IN_PROGRESS,
+    GradingRecord,
+    QuestionRecord,
+    Session,
+    Turn,
+)
+from engine.transcript import Transcript
+
+PHASE_IDLE = "idle"
+PHASE_SPEAKING = "speaking"
+PHASE_LISTENING = "listening"
+PHASE_GRADING = "grading"
+PHASE_DONE = "done"
+
+ACTION_KINDS = ("speak", "listen", "report")
+ACTION_PURPOSES = ("question", "follow_up", "clarification_reply", "repeat", "closing")
+
+MIN_ANSWER_LIMIT_S = 30.0
+"""No answer window is ever shorter than this, even when the question's time is nearly used."""
+
+CLARIFICATIONS_BEFORE_NUDGE = 3
+"""After this many clarifying questions on one question, the interviewer nudges to start."""
+
+CLOSING_LINE = "That's all the questions I have. Thank you, your report is ready."
+NUDGE_LINE = "Let's get going now. Make reasonable assumptions where you need them, and start."
+NOTHING_HEARD_LINE = "Sorry, I didn't catch anything there. Here it is again."
+
+
+class InterviewStateError(MockInterviewError):
+    """An interview event arrived in a phase where it makes no sense (a host bug)."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the host must do next.
+
+    Attributes:
+        kind: ``speak`` (say ``text`` aloud, then call ``on_spoken``), ``listen`` (record and
+            transcribe an answer, then call ``on_answer``) or ``report`` (the interview is over).
+        text: the line to speak (for ``speak``), or the prompt being answered (for ``listen``).
+        purpose: why: ``question``, ``follow_up``, ``clarification_reply``, ``repeat`` or
+            ``closing``. A ``listen`` carries the purpose of the prompt being answered.
+        question_index: 0-based index of the question this action belongs to.
+        time_limit_s: for ``listen`` and prompts, the answer window in seconds (None: untimed).
+    """
+
+    kind: str
+    text: str = ""
+    purpose: str = "question"
+    question_index: int = 0
+    time_limit_s: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ACTION_KINDS:
+            raise ValueError(f"unknown action kind {self.kind!r}")
+        if self.purpose not in ACTION_PURPOSES:
+            raise ValueError(f"unknown action purpose {self.purpose!r}")
+
+
+@dataclass(frozen=True)
+class InterviewSettings:
+    """How the interview runs; stored in ``session.settings``.
+
+    Attributes:
+        time_limit_s: answer limit for every main answer; None uses each question's own limit,
+            zero or less means untimed.
+        follow_ups_per_question: the most probes asked on one question.
+        engine: grading engine name (``offline`` or ``llm``), used when no grader is passed.
+        whisper_model: the Whisper model that transcribes answers, recorded with each grading.
+    """
+
+    time_limit_s: float | None = None
+    follow_ups_per_question: int = 2
+    engine: str = "offline"
+    whisper_model: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _QuestionState:
+    """Book-keeping for the question being asked; lives only while it is current."""
+
+    question: Question
+    record: QuestionRecord
+    follow_up: FollowUp | None = None
+    follow_ups_asked: int = 0
+    clarifications: list[str] = field(default_factory=list)
+    time_used_s: float = 0.0
+    silent_retries: int = 0
+
+
+def follow_up_limit_s(answer_limit_s: float) -> float:
+    """Answer window for a follow-up: a third of the main limit, between one and two minutes."""
+    return min(120.0, max(60.0, answer_limit_s / 3.0))
+
+
+class Interview:
+    """One interview over ``questions``, driven by events from a host (see the module docstring).
+
+    Args:
+        questions: the questions to ask, in order (at least one).
+        settings: limits and engine choice; defaults to ``InterviewSettings()``.
+        grader: the grading engine; built with ``make_grader(settings.engine)`` when None.
+        session: the session to fill (from ``engine.store.sessions.create_session``, so it has a
+            folder); an in-memory session is made when None.
+
+    Raises:
+        ConfigError: no questions, a negative follow-up count, or an unknown engine.
+    """
+
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        settings: InterviewSettings | None = None,
+        grader: Grader | None = None,
+        session: Session | None = None,
+    ) -> None:
+        if not questions:
+            raise ConfigError("an interview needs at least one question")
+        self._settings = settings or InterviewSettings()
+        if self._settings.follow_ups_per_question < 0:
+            raise ConfigError("follow-ups per question cannot be negative")
+        if grader is None:
+            from engine.grading.engines import make_grader
+
+            grader = make_grader(self._settings.engine)
+        self._questions = tuple(questions)
+        self._grader = grader
+        self._session = session if session is not None else Session(id="interview")
+        if not self._session.settings:
+            self._session.settings = {
+                **self._settings.to_dict(),
+                "question_ids": [q.id for q in self._questions],
+            }
+        self._phase = PHASE_IDLE
+        self._index = -1
+        self._state: _QuestionState | None = None
+        self._asked_probes: list[str] = []
+        self._last_speak: Action | None = None
+
+    # ----------------------------------------------------------------------------- properties
+    @property
+    def phase(self) -> str:
+        """``idle``, ``speaking``, ``listening``, ``grading`` or ``done``."""
+        return self._phase
+
+    @property
+    def session(self) -> Session:
+        return self._session
+
+    @property
+    def settings(self) -> InterviewSettings:
+        return self._settings
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self._questions
+
+    @property
+    def question_index(self) -> int:
+        """0-based index of the current question (-1 before ``start``)."""
+        return self._index
+
+    @property
+    def current_question(self) -> Question | None:
+        return None if self._state is None else self._state.question
+
+    @property
+    def current_follow_up(self) -> FollowUp | None:
+        """The probe being answered, or None while the main question is being answered."""
+        return None if self._state is None else self._state.follow_up
+
+    @property
+    def follow_ups_asked(self) -> int:
+        """Probes asked so far on the current question."""
+        return 0 if self._state is None else self._state.follow_ups_asked
+
+    @property
+    def asked_probes(self) -> tuple[str, ...]:
+        """Every probe asked this session, in order."""
+        return tuple(self._asked_probes)
+
+    @property
+    def current_prompt_text(self) -> str:
+        """What the candidate is answering right now: the question or the pending probe."""
+        if self._state is None:
+            return ""
+        if self._state.follow_up is not None:
+            return self._state.follow_up.text
+        return self._state.question.prompt
+
+    def answer_limit_s(self, question: Question | None = None) -> float | None:
+        """The main-answer limit for ``question`` (the current one by default); None if untimed."""
+        question = question or self.current_question
+        if question is None:
+            return None
+        limit = self._settings.time_limit_s
+        limit = float(question.time_limit_s) if limit is None else float(limit)
+        return None if limit <= 0 else limit
+
+    def time_left_s(self) -> float | None:
+        """Time left on the current question's whole budget (answer plus probes)."""
+        limit = self.answer_limit_s()
+        if limit is None or self._state is None:
+            return None
+        budget = limit + self._settings.follow_ups_per_question * follow_up_limit_s(limit)
+        return max(0.0, budget - self._state.time_used_s)
+
+    def time_limit_for_current(self) -> float | None:
+        """The answer window for what is being answered now (None when untimed)."""
+        limit = self.answer_limit_s()
+        if limit is None or self._state is None:
+            return None
+        if self._state.follow_up is None:
+            window = limit - self._state.time_used_s
+        else:
+            window = min(follow_up_limit_s(limit), self.time_left_s() or 0.0)
+        return max(MIN_ANSWER_LIMIT_S, window)
+
+    # --------------------------------------------------------------------------------- events
+    def start(self) -> Action:
+        """Ask the first question."""
+        if self._phase != PHASE_IDLE:
+            raise InterviewStateError("the interview has already started")
+        self._session.status = STATUS_IN_PROGRESS
+        opening = (
+            "Let's begin. Here is your first question."
+            if len(self._questions) > 1
+            else ("Let's begin. Here is your question.")
+        )
+        return self._ask_question(0, opening)
+
+    def on_spoken(self) -> Action:
+        """The host finished speaking the last line: listen, or report after the closing."""
+        if self._phase != PHASE_SPEAKING or self._last_speak is None:
+            raise InterviewStateError(f"nothing was being spoken (phase {self._phase})")
+        if self._last_speak.purpose == "closing":
+            self._phase = PHASE_DONE
+            return Action("report", purpose="closing", question_index=self._index)
+        self._phase = PHASE_LISTENING
+        purpose = "follow_up" if self.current_follow_up is not None else "question"
+        return Action(
+            "listen",
+            text=self.current_prompt_text,
+            purpose=purpose,
+            question_index=self._index,
+            time_limit_s=self.time_limit_for_current(),
+        )
+
+    def on_answer(
+        self,
+        transcript: Transcript,
+        audio_path: str | Path | None = None,
+        duration_s: float | None = None,
+    ) -> Action:
+        """The candidate finished a turn: answer it, grade it, and decide what comes next.
+
+        Args:
+            transcript: the turn's transcript (from the streaming transcriber's ``finish``).
+            audio_path: where the host stored the turn's audio (``turn_audio_path``), if any.
+            duration_s: the turn's recorded length; the transcript's duration when None.
+
+        Raises:
+            InterviewStateError: the interview was not listening.
+        """
+        if self._phase != PHASE_LISTENING or self._state is None:
+            raise InterviewStateError(f"not listening for an answer (phase {self._phase})")
+        state = self._state
+        duration = float(duration_s if duration_s is not None else transcript.duration_s)
+        state.time_used_s += max(0.0, duration)
+        text = transcript.text.strip()
+
+        if not text and state.silent_retries == 0:
+            state.silent_retries += 1
+            line = join_sentences(NOTHING_HEARD_LINE, spoken(self.current_prompt_text))
+            return self._speak(line, "repeat")
+
+        if text and is_clarifying_question(text):
+            return self._answer_clarification(transcript, audio_path, duration)
+
+        self._phase = PHASE_GRADING
+        turns_before = len(state.record.turns)
+        try:
+            return self._take_answer(transcript, audio_path, duration)
+        except BaseException:
+            # An unexpected failure (a bug, or the worker being torn down): undo this turn so the
+            # host can report it and offer the same answer again without a duplicate.
+            del state.record.turns[turns_before:]
+            state.time_used_s -= max(0.0, duration)
+            self._phase = PHASE_LISTENING
+            raise
+
+    def repeat(self) -> Action:
+        """Say the current prompt again; the candidate keeps answering the same thing."""
+        if self._phase not in (PHASE_SPEAKING, PHASE_LISTENING) or self._state is None:
+            raise InterviewStateError(f"nothing to repeat (phase {self._phase})")
+        return self._speak(join_sentences("Sure", spoken(self.current_prompt_text)), "repeat")
+
+    def skip(self) -> Action:
+        """Leave the current question and ask the next one (or close the interview).
+
+        A question skipped before any answer stays in the session, marked ``skipped``, with no
+        turns, so the report can say it was not answered.
+        """
+        if self._phase not in (PHASE_SPEAKING, PHASE_LISTENING) or self._state is None:
+            raise InterviewStateError(f"nothing to skip (phase {self._phase})")
+        if not self._state.record.answer_turns:
+            self._state.record.question["skipped"] = True
+        return self._next_question("Okay, let's move on. Next question.")
+
+    def end_early(self) -> Action:
+        """Stop now; everything answered so far stays in the session and goes to the report."""
+        if self._phase == PHASE_GRADING:
+            raise InterviewStateError("wait for the answer being graded before ending")
+        if self._phase != PHASE_DONE or self._session.status == STATUS_IN_PROGRESS:
+            self._session.status = STATUS_ENDED_EARLY
+        self._phase = PHASE_DONE
+        return Action("report", purpose="closing", question_index=max(self._index, 0))
+
+    # ------------------------------------------------------------------------------ internals
+    def _speak(self, text: str, purpose: str) -> Action:
+        self._phase = PHASE_SPEAKING
+        limit = None if purpose == "closing" else self.time_limit_for_current()
+        action = Action("speak", text, purpose, max(self._index, 0), limit)
+        self._last_speak = action
+        return action
+
+    def _ask_question(self, index: int, transition: str) -> Action:
+        question = self._questions[index]
+        record = QuestionRecord(
+            question={
+                "id": question.id or None,
+                "text": question.prompt,
+                "category": question.category,
+                "time_limit_s": self.answer_limit_s(question),
+            }
+        )
+        self._session.questions.append(record)
+        self._index = index
+        self._state = _QuestionState(question=question, record=record)
+        line = join_sentences(transition, spoken(question.context), spoken(question.prompt))
+        return self._speak(line, "question")
+
+    def _next_question(self, transition: str) -> Action:
+        if self._index + 1 < len(self._questions):
+            is_last = self._index + 2 == len(self._questions)
+            if is_last and len(self._questions) > 2:
+                transition = transition.replace("Next question.", "Last question.")
+            return self._ask_question(self._index + 1, transition)
+        self._session.status = STATUS_COMPLETE
+        return self._speak(CLOSING_LINE, "closing")
+
+    def _new_turn(
+        self, role: str, transcript: Transcript, audio_path: str | Path | None, duration: float
+    ) -> Turn:
+        assert self._state is not None
+        follow_up = self._state.follow_up
+        turn = Turn(
+            index=self._session.next_turn_index(),
+            role=role,
+            prompt=self.current_prompt_text,
+            audio=self._relative_audio(audio_path),
+            duration_s=duration,
+            transcript=transcript,
+            follow_up=None if follow_up is None else _follow_up_dict(follow_up),
+        )
+        self._state.record.turns.append(turn)
+        return turn
+
+    def _answer_clarification(
+        self, transcript: Transcript, audio_path: str | Path | None, duration: float
+    ) -> Action:
+        assert self._state is not None
+        text = transcript.text.strip()
+        reply = answer_clarification(self._state.question, text)
+        self._state.clarifications.append(text)
+        if len(self._state.clarifications) >= CLARIFICATIONS_BEFORE_NUDGE:
+            reply = join_sentences(reply, NUDGE_LINE)
+        turn = self._new_turn(ROLE_CLARIFICATION, transcript, audio_path, duration)
+        turn.interviewer_reply = reply
+        return self._speak(reply, "clarification_reply")
+
+    def _take_answer(
+        self, transcript: Transcript, audio_path: str | Path | None, duration: float
+    ) -> Action:
+        state = self._state
+        assert state is not None
+        previous = tuple(
+            t.transcript for t in state.record.answer_turns if t.transcript is not None
+        )
+        role = ROLE_FOLLOW_UP if state.follow_up is not None else ROLE_ANSWER
+        window = self.time_limit_for_current() if state.follow_up else self.answer_limit_s()
+        turn = self._new_turn(role, transcript, audio_path, duration)
+        request = GradeRequest(
+            question=state.question,
+            transcript=transcript,
+            time_limit_s=window,
+            prompt=state.follow_up,
+            previous_answers=previous,
+            asked_probes=frozenset(self._asked_probes),
+            follow_ups_left=self._settings.follow_ups_per_question - state.follow_ups_asked,
+            time_left_s=self.time_left_s(),
+            clarifications_asked=tuple(state.clarifications),
+        )
+        try:
+            grade = self._grader.grade(request)
+        except MockInterviewError as exc:
+            # Keep the answer and carry on; the report shows the note and regrade can retry.
+            self._session.notes.append(f"Answer {turn.index} could not be graded: {exc}")
+            return self._next_question("Thanks. Next question.")
+        whisper = self._settings.whisper_model or transcript.model
+        turn.add_grading(GradingRecord(grade=grade, whisper_model=whisper))
+
+        suggestion = self._vetted_follow_up(request, grade)
+        if suggestion is None:
+            return self._next_question("Thanks. Next question.")
+        state.follow_ups_asked += 1
+        state.silent_retries = 0
+        state.follow_up = self._follow_up_for(state.question, suggestion)
+        self._asked_probes.append(suggestion.text)
+        return self._speak(spoken(suggestion.text), "follow_up")
+
+    def _vetted_follow_up(self, request: GradeRequest, grade: Grade) -> FollowUpSuggestion | None:
+        """The grader's probe, checked against the interview's own rules.
+
+        The grader sees one answer; the interview sees the whole question. A probe is dropped when
+        the per-question limit is reached, when it was already asked, or when time is short. On a
+        follow-up answer, a probe aimed at a dimension the earlier answers already covered well is
+        replaced by the policy's choice over the combined scores.
+        """
+        suggestion = grade.follow_up
+        if suggestion is None or request.follow_ups_left <= 0:
+            return None
+        if request.time_left_s is not None and request.time_left_s < MIN_TIME_FOR_PROBE_S:
+            return None
+        if request.previous_answers:
+            combined = self._combined_scores(grade)
+            covered = {s.id for s in combined if s.score is not None and s.score >= STRONG_SCORE}
+            if suggestion.dimension in covered:
+                suggestion = choose_follow_up(request, combined)
+        if suggestion is None:
+            return None
+        if probe_key(suggestion.text) in {probe_key(p) for p in self._asked_probes}:
+            return None
+        return suggestion
+
+    def _combined_scores(self, grade: Grade) -> list[DimensionScore]:
+        """Best score per dimension over every graded answer on the current question."""
+        assert self._state is not None
+        best: dict[str, DimensionScore] = {}
+        grades = [t.grade for t in self._state.record.answer_turns if t.grade is not None]
+        for graded in (*grades, grade):
+            for score in graded.dimensions:
+                held = best.get(score.id)
+                if held is None or (score.score or 0) > (held.score or 0):
+                    best[score.id] = score
+        return list(best.values())
+
+    @staticmethod
+    def _follow_up_for(question: Question, suggestion: FollowUpSuggestion) -> FollowUp:
+        """The bank follow-up behind a suggestion (keeps its triggers), or one built from it."""
+        key = probe_key(suggestion.text)
+        for follow_up in question.follow_ups:
+            if probe_key(follow_up.text) == key:
+                return FollowUp(
+                    text=suggestion.text,
+                    dimension=follow_up.dimension,
+                    triggers=follow_up.triggers,
+                    constraint=follow_up.constraint,
+                )
+        return FollowUp(suggestion.text, suggestion.dimension, constraint=suggestion.constraint)
+
+    def _relative_audio(self, audio_path: str | Path | None) -> str | None:
+        """Audio paths are stored relative to the session folder so sessions can be moved."""
+        if audio_path is None:
+            return None
+        path = Path(audio_path)
+        folder = self._session.folder
+        if folder is not None:
+            try:
+                return path.resolve().relative_to(Path(folder).resolve()).as_posix()
+            except ValueError:
+                pass
+        return str(path)
+
+
+def _follow_up_dict(follow_up: FollowUp) -> dict[str, Any]:
+    return {
+        "text": follow_up.text,
+        "dimension": follow_up.dimension,
+        "constraint": follow_up.constraint,
+    }

@@ -1,0 +1,469 @@
+"""The library index (``library.sqlite3``): fast listing, search and progress charts.
+
+The session folders are the truth; this index is a cache of one summary row per folder. It is
+kept in step incrementally (each folder's ``session.json`` size and mtime are compared, so only
+changed sessions are re-read) and rebuilt from scratch when the file is missing, not a database,
+or of an older index schema. WAL mode and a busy timeout let two app instances write at once.
+When the data dir cannot even hold the index, listing still works from an in-memory copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine import paths
+from engine.errors import MockInterviewError
+from engine.report.builder import build_report
+from engine.rubric import DIMENSION_IDS
+from engine.store.locks import index_rebuild_lock
+from engine.store.model import STATUS_IN_PROGRESS, STATUS_INTERRUPTED, Session
+
+INDEX_SCHEMA_VERSION = 1
+SESSION_FILE = "session.json"
+BUSY_TIMEOUT_MS = 15000
+
+_DIM_COLUMNS = [f"score_{d}" for d in DIMENSION_IDS]
+_COLUMNS = [
+    "folder_name", "id", "created_at", "status", "kind", "title", "question_ids",
+    "question_texts", "categories", "answers", "overall", *_DIM_COLUMNS, "wpm", "filler_count",
+    "over_limit_s", "duration_s", "word_count", "engine", "problem", "json_mtime_ns",
+    "json_size", "search_text",
+]  # fmt: skip
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS sessions (
+    folder_name TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    question_ids TEXT NOT NULL DEFAULT '[]',
+    question_texts TEXT NOT NULL DEFAULT '[]',
+    categories TEXT NOT NULL DEFAULT '[]',
+    answers INTEGER NOT NULL DEFAULT 0,
+    overall REAL,
+    {", ".join(f"{c} REAL" for c in _DIM_COLUMNS)},
+    wpm REAL,
+    filler_count INTEGER NOT NULL DEFAULT 0,
+    over_limit_s REAL NOT NULL DEFAULT 0,
+    duration_s REAL NOT NULL DEFAULT 0,
+    word_count INTEGER NOT NULL DEFAULT 0,
+    engine TEXT NOT NULL DEFAULT '',
+    problem TEXT NOT NULL DEFAULT '',
+    json_mtime_ns INTEGER,
+    json_size INTEGER,
+    search_text TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS sessions_created ON sessions(created_at);
+"""
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One row of the library: what a list, a search hit or a progress chart needs.
+
+    ``problem`` is non-empty when the folder could not be read (corrupt ``session.json``, a
+    newer format); such rows are listed, flagged, and never crash the library.
+    """
+
+    id: str
+    folder: Path
+    created_at: str = ""
+    status: str = ""
+    kind: str = ""
+    title: str = ""
+    question_ids: tuple[str, ...] = ()
+    question_texts: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    answers: int = 0
+    overall: float | None = None
+    dimension_scores: dict[str, float] = field(default_factory=dict)
+    wpm: float | None = None
+    filler_count: int = 0
+    over_limit_s: float = 0.0
+    duration_s: float = 0.0
+    word_count: int = 0
+    engine: str = ""
+    problem: str = ""
+
+    @property
+    def is_corrupt(self) -> bool:
+        return bool(self.problem)
+
+    @property
+    def is_interrupted(self) -> bool:
+        return self.status == STATUS_INTERRUPTED
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``sessions list --json`` object of this session."""
+        return {
+            "id": self.id,
+            "folder": str(self.folder),
+            "created_at": self.created_at,
+            "status": "corrupt" if self.problem else self.status,
+            "kind": self.kind,
+            "title": self.title,
+            "questions": [
+                {"id": qid or None, "text": text, "category": cat}
+                for qid, text, cat in zip(
+                    self.question_ids, self.question_texts, self.categories, strict=False
+                )
+            ],
+            "answers": self.answers,
+            "overall": self.overall,
+            "dimensions": dict(self.dimension_scores),
+            "pacing": {
+                "wpm": self.wpm,
+                "filler_count": self.filler_count,
+                "over_limit_s": round(self.over_limit_s, 2),
+                "duration_s": round(self.duration_s, 2),
+                "words": self.word_count,
+            },
+            "engine": self.engine,
+            "problem": self.problem or None,
+        }
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    """One session on the progress charts (overall, per dimension, pacing over time)."""
+
+    session_id: str
+    created_at: str
+    overall: float | None
+    dimension_scores: dict[str, float]
+    wpm: float | None
+    filler_count: int
+    over_limit_s: float
+
+
+def summarize(session: Session, folder: Path) -> SessionSummary:
+    """The library row of a loaded session, computed from the same report the user sees."""
+    report = build_report(session)
+    graded = [a for q in report.questions for a in q.answers if a.pacing is not None]
+    words = sum(a.pacing.words for a in graded if a.pacing)
+    speaking_s = sum(a.pacing.duration_s for a in graded if a.pacing and a.pacing.words)
+    texts = [str(q.question.get("text") or "") for q in session.questions]
+    return SessionSummary(
+        id=session.id,
+        folder=folder,
+        created_at=session.created_at,
+        status=session.status,
+        kind=session.kind,
+        title=report.title,
+        question_ids=tuple(str(q.question.get("id") or "") for q in session.questions),
+        question_texts=tuple(texts),
+        categories=tuple(str(q.question.get("category") or "") for q in session.questions),
+        answers=report.answer_count,
+        overall=report.overall,
+        dimension_scores={k: round(v, 2) for k, v in report.dimension_averages().items()},
+        wpm=round(words / speaking_s * 60.0, 1) if speaking_s > 0 else None,
+        filler_count=sum(a.pacing.filler_count for a in graded if a.pacing),
+        over_limit_s=sum(a.pacing.over_limit_s for a in graded if a.pacing),
+        duration_s=sum(t.duration_s for t in session.turns),
+        word_count=words,
+        engine=", ".join(report.engines),
+    )
+
+
+def search_text_of(session: Session, summary: SessionSummary) -> str:
+    """Everything a library search may match: id, title, questions and what was said."""
+    transcripts = [t.transcript.text for t in session.turns if t.transcript is not None]
+    return " ".join([session.id, summary.title, *summary.question_texts, *transcripts])
+
+
+def _json_stamp(folder: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder / SESSION_FILE)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _row_from_summary(
+    summary: SessionSummary, stamp: tuple[int, int] | None, search_text: str
+) -> tuple[Any, ...]:
+    dims = [summary.dimension_scores.get(d) for d in DIMENSION_IDS]
+    search = " ".join(
+        [search_text, summary.kind, summary.status, *summary.question_ids, *summary.categories]
+    ).lower()
+    return (
+        summary.folder.name, summary.id, summary.created_at, summary.status, summary.kind,
+        summary.title, json.dumps(summary.question_ids), json.dumps(summary.question_texts),
+        json.dumps(summary.categories), summary.answers, summary.overall, *dims, summary.wpm,
+        summary.filler_count, summary.over_limit_s, summary.duration_s, summary.word_count,
+        summary.engine, summary.problem, None if stamp is None else stamp[0],
+        None if stamp is None else stamp[1], search,
+    )  # fmt: skip
+
+
+def _summary_from_row(row: sqlite3.Row, root: Path) -> SessionSummary:
+    dims = {d: row[f"score_{d}"] for d in DIMENSION_IDS if row[f"score_{d}"] is not None}
+    return SessionSummary(
+        id=row["id"],
+        folder=root / row["folder_name"],
+        created_at=row["created_at"],
+        status=row["status"],
+        kind=row["kind"],
+        title=row["title"],
+        question_ids=tuple(json.loads(row["question_ids"])),
+        question_texts=tuple(json.loads(row["question_texts"])),
+        categories=tuple(json.loads(row["categories"])),
+        answers=row["answers"],
+        overall=row["overall"],
+        dimension_scores=dims,
+        wpm=row["wpm"],
+        filler_count=row["filler_count"],
+        over_limit_s=row["over_limit_s"],
+        duration_s=row["duration_s"],
+        word_count=row["word_count"],
+        engine=row["engine"],
+        problem=row["problem"],
+    )
+
+
+def _read_folder(folder: Path) -> tuple[SessionSummary, str]:
+    """Summarise one folder; a folder that cannot be read becomes a flagged row, not an error."""
+    from engine.store.sessions import load_session_folder
+
+    try:
+        session = load_session_folder(folder)
+    except MockInterviewError as exc:
+        created = folder.name[:15] if folder.name[:8].isdigit() else ""
+        return SessionSummary(
+            id=folder.name, folder=folder, created_at=created, problem=str(exc)
+        ), ""
+    summary = summarize(session, folder)
+    return summary, search_text_of(session, summary)
+
+
+class LibraryIndex:
+    """The SQLite index over the sessions folder; cheap to construct, one connection per use."""
+
+    def __init__(self, index_path: Path | None = None, sessions_root: Path | None = None) -> None:
+        self.path = Path(index_path) if index_path else paths.library_index_path()
+        self.root = Path(sessions_root) if sessions_root else paths.sessions_dir()
+        self._memory: sqlite3.Connection | None = None
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _connect_file(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    def _is_usable(self, conn: sqlite3.Connection) -> bool:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != INDEX_SCHEMA_VERSION:
+            return False
+        found = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sessions'"
+        ).fetchone()[0]
+        return bool(found)
+
+    def _try_connect(self) -> sqlite3.Connection | None:
+        """A connection to a usable index, or None when the file is garbage or another schema.
+
+        ``OperationalError`` (cannot open, read-only, locked) propagates: that is not a broken
+        index but a place we cannot write, handled by falling back to memory.
+        """
+        conn = None
+        try:
+            conn = self._connect_file()
+            if self._is_usable(conn):
+                return conn
+        except sqlite3.OperationalError:
+            if conn is not None:
+                conn.close()
+            raise
+        except sqlite3.DatabaseError:
+            pass  # "file is not a database", "disk image is malformed"
+        if conn is not None:
+            conn.close()
+        return None
+
+    def _discard_file(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(str(self.path) + suffix)
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        conn.execute("DROP TABLE IF EXISTS sessions")
+        conn.executescript(_SCHEMA)
+        conn.execute(f"PRAGMA user_version={INDEX_SCHEMA_VERSION}")
+
+    def _open(self) -> sqlite3.Connection:
+        """A usable connection; a missing, garbage or outdated index file is recreated empty."""
+        if self._memory is not None:
+            return self._memory
+        try:
+            conn = self._try_connect()
+            if conn is not None:
+                return conn
+            with index_rebuild_lock(self.path):
+                # Another instance may have recreated it while we waited for the lock.
+                conn = self._try_connect()
+                if conn is not None:
+                    return conn
+                self._discard_file()
+                conn = self._connect_file()
+                self._create_schema(conn)
+                return conn
+        except (sqlite3.OperationalError, OSError):
+            # The data dir cannot hold an index (read-only, full): list from memory instead.
+            return self._use_memory()
+
+    def _use_memory(self) -> sqlite3.Connection:
+        self._memory = sqlite3.connect(":memory:", isolation_level=None)
+        self._memory.row_factory = sqlite3.Row
+        self._create_schema(self._memory)
+        return self._memory
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        conn = self._open()
+        try:
+            yield conn
+        finally:
+            if conn is not self._memory:
+                conn.close()
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _write_rows(
+        self, conn: sqlite3.Connection, rows: list[tuple[Any, ...]], removed: list[str]
+    ) -> None:
+        if not rows and not removed:
+            return
+        marks = ", ".join("?" for _ in _COLUMNS)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(
+                f"INSERT OR REPLACE INTO sessions ({', '.join(_COLUMNS)}) VALUES ({marks})", rows
+            )
+            conn.executemany("DELETE FROM sessions WHERE folder_name = ?", [(r,) for r in removed])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def record(self, session: Session, folder: Path) -> None:
+        """Upsert the row of a session that was just saved (no re-read of the file)."""
+        summary = summarize(session, folder)
+        row = _row_from_summary(summary, _json_stamp(folder), search_text_of(session, summary))
+        with self.connection() as conn:
+            self._write_rows(conn, [row], [])
+
+    def sync(self, conn: sqlite3.Connection | None = None) -> int:
+        """Bring the index in step with the folders; returns how many rows changed."""
+        if conn is None:
+            with self.connection() as own:
+                return self.sync(own)
+        on_disk: dict[str, tuple[int, int] | None] = {}
+        with contextlib.suppress(FileNotFoundError), os.scandir(self.root) as entries:
+            for entry in entries:
+                if entry.is_dir() and not entry.name.startswith("."):
+                    on_disk[entry.name] = _json_stamp(Path(entry.path))
+        known = {
+            r["folder_name"]: (r["json_mtime_ns"], r["json_size"])
+            for r in conn.execute("SELECT folder_name, json_mtime_ns, json_size FROM sessions")
+        }
+        rows = []
+        for name, stamp in on_disk.items():
+            old = known.get(name)
+            if old is not None and stamp is not None and tuple(old) == stamp:
+                continue
+            if old is not None and stamp is None and old == (None, None):
+                continue
+            summary, search = _read_folder(self.root / name)
+            rows.append(_row_from_summary(summary, stamp, search))
+        removed = [name for name in known if name not in on_disk]
+        self._write_rows(conn, rows, removed)
+        return len(rows) + len(removed)
+
+    def rebuild(self) -> int:
+        """Throw the index away and re-read every folder; returns the number of sessions."""
+        with index_rebuild_lock(self.path), self.connection() as conn:
+            conn.execute("DELETE FROM sessions")
+            self.sync(conn)
+            return conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _synced_rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Sync with the folders, then query.
+
+        An index file that turned read-only (or stays locked past the busy timeout) is swapped
+        for an in-memory copy, so the library can still be read.
+        """
+        try:
+            with self.connection() as conn:
+                self.sync(conn)
+                return conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError:
+            if self._memory is not None:
+                raise
+            conn = self._use_memory()
+            self.sync(conn)
+            return conn.execute(sql, params).fetchall()
+
+    def list(self, search: str | None = None) -> list[SessionSummary]:
+        """All sessions, newest first; ``search`` keeps those mentioning every word of it."""
+        where, params = _search_clause(search)
+        rows = self._synced_rows(
+            f"SELECT * FROM sessions {where} ORDER BY created_at DESC, folder_name DESC", params
+        )
+        return [_summary_from_row(r, self.root) for r in rows]
+
+    def in_progress(self) -> list[SessionSummary]:
+        """Sessions whose file still says they are being recorded (candidates for recovery)."""
+        rows = self._synced_rows(
+            "SELECT * FROM sessions WHERE status = ? AND problem = ''", (STATUS_IN_PROGRESS,)
+        )
+        return [_summary_from_row(r, self.root) for r in rows]
+
+    def progress(self) -> list[ProgressPoint]:
+        """Graded sessions oldest first, for the overall / per-dimension / pacing trend charts."""
+        rows = self._synced_rows(
+            "SELECT * FROM sessions WHERE problem = '' AND overall IS NOT NULL "
+            "ORDER BY created_at, folder_name"
+        )
+        points = []
+        for row in rows:
+            summary = _summary_from_row(row, self.root)
+            points.append(
+                ProgressPoint(
+                    session_id=summary.id,
+                    created_at=summary.created_at,
+                    overall=summary.overall,
+                    dimension_scores=summary.dimension_scores,
+                    wpm=summary.wpm,
+                    filler_count=summary.filler_count,
+                    over_limit_s=summary.over_limit_s,
+                )
+            )
+        return points
+
+
+def _search_clause(search: str | None) -> tuple[str, list[str]]:
+    terms = (search or "").lower().split()
+    if not terms:
+        return "", []
+    clauses = []
+    params = []
+    for term in terms:
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append("search_text LIKE ? ESCAPE '\\'")
+        params.append(f"%{escaped}%")
+    return "WHERE " + " AND ".join(clauses), params

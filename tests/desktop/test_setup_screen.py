@@ -1,0 +1,156 @@
+"""The setup screen and the settings dialog, with the real question bank, real QSettings (in the
+isolated data dir), the real engine LLM settings store and the machine's real (absent) keyring.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop import settings as app_settings
+from desktop.screens.settings_dialog import SettingsDialog
+from desktop.screens.setup_screen import SetupScreen
+from engine import paths
+from tests.desktop.conftest import save_screenshot
+
+USER_QUESTION = """\
+- id: my-own-podcast-recs
+  category: design
+  difficulty: hard
+  time_limit_s: 240
+  prompt: Design podcast episode recommendations for a commuter app.
+  expected:
+    problem_framing:
+      - names commuters and their listening sessions
+  follow_ups:
+    - text: How would you handle a commute that ends halfway through an episode?
+      dimension: user_signals
+  clarifications:
+    users: People who listen on trains and in cars.
+"""
+BROKEN_QUESTION = """\
+- id: broken-one
+  category: design
+"""
+
+
+def shown_setup(qtbot) -> SetupScreen:
+    screen = SetupScreen()
+    qtbot.addWidget(screen)
+    screen.resize(1100, 720)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.bank_loaded, timeout=10_000)
+    return screen
+
+
+def test_choices_persist_into_a_new_window(qtbot, artifacts_dir: Path) -> None:
+    screen = shown_setup(qtbot)
+    first_two = [
+        screen.question_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(2)
+    ]
+    screen.pick_radio.setChecked(True)
+    screen.set_picked(first_two)
+    screen.time_limit_spin.setValue(4)
+    screen.follow_ups_spin.setValue(1)
+    screen.llm_radio.setChecked(True)
+    screen.rate_spin.setValue(150)
+    save_screenshot(screen.window(), artifacts_dir, "setup_screen_hand_picked")
+
+    with qtbot.waitSignal(screen.start_requested, timeout=2000) as started:
+        qtbot.mouseClick(screen.start_button, Qt.MouseButton.LeftButton)
+    plan = started.args[0]
+    assert [q.id for q in plan.questions] == first_two
+    assert plan.time_limit_s == 240
+    assert plan.follow_ups == 1
+    assert plan.engine == "llm"
+
+    again = shown_setup(qtbot)
+    assert again.pick_radio.isChecked()
+    assert again.picked_ids() == first_two
+    assert again.time_limit_spin.value() == 4
+    assert again.follow_ups_spin.value() == 1
+    assert again.llm_radio.isChecked()
+    assert again.rate_spin.value() == 150
+    assert (paths.data_dir() / app_settings.SETTINGS_FILE).exists()
+
+
+def test_random_set_follows_category_and_difficulty(qtbot, artifacts_dir: Path) -> None:
+    screen = shown_setup(qtbot)
+    screen.random_radio.setChecked(True)
+    screen.category_boxes["metrics"].setChecked(True)
+    screen.difficulty_combo.setCurrentIndex(screen.difficulty_combo.findData("medium"))
+    screen.count_spin.setValue(2)
+    plan = screen.build_plan()
+    assert plan is not None
+    assert len(plan.questions) == 2
+    assert {q.category for q in plan.questions} == {"metrics"}
+    assert {q.difficulty for q in plan.questions} == {"medium"}
+    assert "2 random questions" in screen.summary_label.text()
+    save_screenshot(screen.window(), artifacts_dir, "setup_screen_random")
+
+
+def test_own_questions_are_listed_and_searchable(qtbot) -> None:
+    (paths.user_questions_dir() / "mine.yaml").write_text(USER_QUESTION, encoding="utf-8")
+    screen = shown_setup(qtbot)
+    screen.pick_radio.setChecked(True)
+    qtbot.keyClicks(screen.search_edit, "commuter app")
+    visible = [
+        screen.question_list.item(i)
+        for i in range(screen.question_list.count())
+        if not screen.question_list.item(i).isHidden()
+    ]
+    assert [item.data(Qt.ItemDataRole.UserRole) for item in visible] == ["my-own-podcast-recs"]
+    assert "your question" in visible[0].text()
+
+
+def test_a_broken_question_file_is_reported_not_fatal(qtbot) -> None:
+    (paths.user_questions_dir() / "broken.yaml").write_text(BROKEN_QUESTION, encoding="utf-8")
+    screen = shown_setup(qtbot)
+    assert "question file problems skipped" in screen.bank_status.text()
+    assert screen.build_plan() is not None
+
+
+def test_start_is_refused_without_a_question(qtbot) -> None:
+    screen = shown_setup(qtbot)
+    screen.pick_radio.setChecked(True)
+    screen.set_picked([])
+    assert not screen.start_button.isEnabled()
+    assert screen.build_plan() is None
+    assert "Tick at least one question" in screen.summary_label.text()
+
+
+def test_settings_dialog_never_stores_the_key_in_a_file(qtbot, artifacts_dir: Path) -> None:
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    dialog.reload()
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.key_status.text() != "", timeout=5000)
+    dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("custom"))
+    dialog.base_url_edit.setText("http://127.0.0.1:9/v1")
+    dialog.model_edit.setText("tiny-test-model")
+    dialog.timeout_spin.setValue(3)
+    secret = "sk-test-never-on-disk-123"
+    if dialog.key_edit.isEnabled():
+        dialog.key_edit.setText(secret)
+    dialog.chime_check.setChecked(True)
+    dialog.auto_finish_check.setChecked(True)
+    dialog.auto_finish_spin.setValue(7)
+
+    # Nothing listens on port 9: the engine's connection error comes back, the UI stays live.
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.last_test_message != "", timeout=15_000)
+    assert dialog.test_result.text().startswith("✗")
+    save_screenshot(dialog, artifacts_dir, "settings_dialog")
+
+    dialog.save()
+    stored = json.loads(paths.settings_path().read_text(encoding="utf-8"))
+    assert stored["llm"]["model"] == "tiny-test-model"
+    assert stored["llm"]["base_url"] == "http://127.0.0.1:9/v1"
+    prefs = app_settings.load_preferences()
+    assert prefs.chime is True
+    assert prefs.auto_finish_silence_s == 7
+    for file in paths.data_dir().rglob("*"):
+        if file.is_file():
+            assert secret not in file.read_text(encoding="utf-8", errors="ignore")
