@@ -47,18 +47,35 @@ def _grade(question: dict, seed: int, duration: float):
     for n, dim in enumerate(applicable_dimensions(question["category"])):
         score = 1 + (seed + n) % 4
         dims.append(
-            DimensionScore(dim, score, (Evidence("I would start from the users", 0.6),),
-                           ("a guardrail metric",) if score < 3 else ())
-        )  # fmt: skip
+            DimensionScore(
+                dim,
+                score,
+                (Evidence("I would start from the users", 0.6),),
+                ("a guardrail metric",) if score < 3 else (),
+            )
+        )
     pacing = Pacing(
-        duration_s=duration, words=int(duration * 2.3), wpm=138.0 + seed % 20,
-        filler_count=seed % 5, long_pauses=seed % 3, time_to_first_word_s=0.6,
-        stages=(Stage("problem_framing", 0.6, duration / 2), Stage("metrics", duration / 2, duration)),
+        duration_s=duration,
+        words=int(duration * 2.3),
+        wpm=138.0 + seed % 20,
+        filler_count=seed % 5,
+        long_pauses=seed % 3,
+        time_to_first_word_s=0.6,
+        stages=(
+            Stage("problem_framing", 0.6, duration / 2),
+            Stage("metrics", duration / 2, duration),
+        ),
         time_limit_s=question["time_limit_s"],
-    )  # fmt: skip
+    )
     overall = sum(d.score for d in dims) / len(dims)
-    return Grade("offline", {k: question[k] for k in ("id", "text", "category")}, overall,
-                 tuple(dims), pacing, engine_version="bench")  # fmt: skip
+    return Grade(
+        "offline",
+        {k: question[k] for k in ("id", "text", "category")},
+        overall,
+        tuple(dims),
+        pacing,
+        engine_version="bench",
+    )
 
 
 def make_session_dict(number: int, created: datetime) -> dict:
@@ -72,14 +89,23 @@ def make_session_dict(number: int, created: datetime) -> dict:
     )
     questions = []
     for q in range(2):
-        question = {"id": f"bench-question-{(number + q) % 12}", "text": f"Design feature {q}.",
-                    "category": ("design", "metrics", "diagnose")[(number + q) % 3],
-                    "time_limit_s": 180}  # fmt: skip
+        question = {
+            "id": f"bench-question-{(number + q) % 12}",
+            "text": f"Design feature {q}.",
+            "category": ("design", "metrics", "diagnose")[(number + q) % 3],
+            "time_limit_s": 180,
+        }
         turns = []
         for role, index in (("answer", 2 * q + 1), ("follow_up", 2 * q + 2)):
             transcript = _answer_transcript(text)
-            turn = Turn(index=index, role=role, prompt="Tell me more.", duration_s=transcript.duration_s,
-                        transcript=transcript, audio=f"audio/turn-{index:02d}.wav")  # fmt: skip
+            turn = Turn(
+                index=index,
+                role=role,
+                prompt="Tell me more.",
+                duration_s=transcript.duration_s,
+                transcript=transcript,
+                audio=f"audio/turn-{index:02d}.wav",
+            )
             if role == "follow_up":
                 turn.follow_up = {
                     "text": "Tell me more.",
@@ -90,8 +116,13 @@ def make_session_dict(number: int, created: datetime) -> dict:
             turns.append(turn)
         questions.append(QuestionRecord(question=question, turns=turns))
     stamp = created.strftime("%Y%m%d-%H%M%S")
-    session = Session(id=f"{stamp}-bench-{number:04d}", created_at=created.isoformat(),
-                      status="complete", questions=questions, settings={"title": f"bench {number}"})  # fmt: skip
+    session = Session(
+        id=f"{stamp}-bench-{number:04d}",
+        created_at=created.isoformat(),
+        status="complete",
+        questions=questions,
+        settings={"title": f"bench {number}"},
+    )
     return session.to_dict()
 
 

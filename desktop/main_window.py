@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -30,6 +30,8 @@ from desktop.controllers.speech_model import SpeechModelLoader
 from desktop.screens.interview_screen import InterviewScreen
 from desktop.screens.setup_screen import SetupScreen
 from desktop.widgets.banner import Banner
+from desktop.widgets.countdown import Countdown
+from desktop.widgets.live_transcript import LiveTranscript
 from desktop.workers import run_in_background, wait_for_all
 
 WINDOW_TITLE = "Mock Interview"
@@ -360,6 +362,18 @@ class MainWindow(QMainWindow):
     def _on_recover_failed(self, exc: BaseException) -> None:
         self.notify(f"Could not check for interrupted sessions: {exc}", "warning")
         self.recovery_checked.emit(0)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Follow a light/dark switch of the system palette.
+
+        Widgets with their own style sheet are recoloured here, because Qt stops propagating
+        palette changes to a widget once it has a style sheet.
+        """
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange):
+            for widget in self.findChildren(QWidget):
+                if isinstance(widget, (Banner, Countdown, LiveTranscript)) and widget.isVisible():
+                    widget.apply_palette()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Stop audio and workers, remember the choices and the window size."""

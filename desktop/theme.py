@@ -89,9 +89,20 @@ def banner_background(level: str, palette: QPalette | None = None) -> QColor:
 
 
 def muted_text_color(palette: QPalette | None = None) -> QColor:
-    """Greyed text (tentative transcript, hints) that still reads on the background."""
+    """Greyed text (tentative transcript, hints) that still reads on the background.
+
+    A blend of the text and base colours rather than the "disabled" role, which many styles draw
+    so faint (under 2:1) that a tentative word could not be read at all.
+    """
     palette = palette or QApplication.palette()
-    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+    text = palette.color(QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
+    mix = 0.62
+    return QColor(
+        round(text.red() * mix + base.red() * (1 - mix)),
+        round(text.green() * mix + base.green() * (1 - mix)),
+        round(text.blue() * mix + base.blue() * (1 - mix)),
+    )
 
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:

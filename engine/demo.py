@@ -39,7 +39,7 @@ DEMO_QUESTION_IDS: tuple[str, ...] = (
 
 SAMPLE_ANSWERS_PATH = Path(__file__).resolve().parent.parent / "assets" / "demo" / "answers.yaml"
 
-CANDIDATE_RATE = 170
+CANDIDATE_RATE = 150
 """Words per minute for the candidate's voice: conversational, and clear enough for tiny.en."""
 
 CANDIDATE_VOICE_HINTS: tuple[str, ...] = ("en-us", "english (america)")
@@ -51,6 +51,9 @@ LEAD_IN_S = 0.8
 
 CHUNK_S = 0.5
 """Audio is fed to the streaming transcriber in microphone-sized chunks."""
+
+SYNTHESIS_ATTEMPTS = 3
+"""How often one line is rendered before a TTS failure is reported (see ``_synthesize``)."""
 
 Progress = Callable[[str], None]
 
@@ -228,8 +231,6 @@ class _DemoHost:
                 action = self.answer(action)
 
     def speak(self, action: Action) -> None:
-        from engine.speech.voice import synthesize
-
         if action.purpose == "question":
             number = action.question_index + 1
             total = len(self.interview.questions)
@@ -237,7 +238,7 @@ class _DemoHost:
             self.progress(f"Question {number} of {total}: {question.id if question else ''}")
         self.interviewer_lines += 1
         path = self.folder / "audio" / f"interviewer-{self.interviewer_lines:02d}.wav"
-        synthesize(action.text, path)
+        _synthesize(action.text, path)
         label = "Interviewer" if action.purpose != "follow_up" else "Interviewer follow-up"
         self.progress(f"  {label}: {_shorten(action.text)}")
 
@@ -269,7 +270,7 @@ class _DemoHost:
         words = len(transcript.text.split())
         self.progress(
             f"  Candidate {kind}: {duration:.1f} s of speech, {words} words transcribed "
-            f"(ready {finish_s:.1f} s after the last chunk)"
+            f"(ready {finish_s:.2f} s after the last chunk)"
         )
         next_action = self.interview.on_answer(transcript, path, duration)
         turn = self.session.turns[-1] if self.session.turns else None
@@ -283,12 +284,11 @@ class _DemoHost:
         import numpy as np
 
         from engine.speech.audio_io import SAMPLE_RATE, load_audio, write_wav
-        from engine.speech.voice import synthesize
 
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="mockinterview-demo-") as scratch:
             raw = Path(scratch) / "candidate.wav"
-            synthesize(line, raw, voice=self.candidate_voice, rate=CANDIDATE_RATE)
+            _synthesize(line, raw, voice=self.candidate_voice, rate=CANDIDATE_RATE)
             speech = load_audio(raw)
         silence = np.zeros(int(LEAD_IN_S * SAMPLE_RATE), dtype=np.float32)
         audio = np.concatenate([silence, speech.astype(np.float32), silence])
@@ -318,6 +318,25 @@ class _DemoHost:
         except BaseException:
             stream.cancel()
             raise
+
+
+def _synthesize(text: str, path: Path, voice: str | None = None, rate: int | None = None) -> None:
+    """Render speech to ``path``, retrying when espeak hands back no audio.
+
+    Why: through pyttsx3's espeak driver, the first rendering in a fresh process sometimes ends
+    without any audio (about one run in six here); a second attempt in the same process works.
+    A persistent failure is still raised.
+    """
+    from engine.errors import SpeechSynthesisError
+    from engine.speech.voice import synthesize
+
+    for attempt in range(1, SYNTHESIS_ATTEMPTS + 1):
+        try:
+            synthesize(text, path, voice=voice, rate=rate)
+            return
+        except SpeechSynthesisError:
+            if attempt == SYNTHESIS_ATTEMPTS:
+                raise
 
 
 def _shorten(text: str, limit: int = 110) -> str:

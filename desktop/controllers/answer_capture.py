@@ -180,8 +180,13 @@ class AnswerCapture:
         )
         recorder.start()
         with self._lock:
-            self._recorder = recorder
-            self._segments.append(path)
+            closed = self._closed
+            if not closed:
+                self._recorder = recorder
+                self._segments.append(path)
+        if closed:
+            # Finished or cancelled while the device was opening: never leave a stream running.
+            recorder.stop()
 
     def _close_recorder(self, recorder: Any) -> None:
         result = recorder.stop()

@@ -14,15 +14,15 @@ interrupt speaking or listening.
 
 from __future__ import annotations
 
-import contextlib
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.controllers.answer_capture import AnswerCapture, CapturedAnswer
+from desktop.controllers import interview_jobs as jobs
+from desktop.controllers.answer_capture import AnswerCapture
+from desktop.controllers.interview_jobs import InterviewPlan
 from desktop.controllers.speech_model import SpeechModelLoader, model_key
 from desktop.workers import run_in_background
 
@@ -36,81 +36,6 @@ FINISHED = "finished"
 
 _POLL_MS = 100  # level meter refresh
 _PARTIAL_EVERY = 3  # poll ticks between live-transcript refreshes (~300 ms)
-
-
-@dataclass(frozen=True)
-class InterviewPlan:
-    """Everything the setup screen decided, handed to the controller in one piece.
-
-    Attributes:
-        questions: the questions, in the order they will be asked.
-        time_limit_s: answer limit override; None keeps each question's own limit.
-        follow_ups: follow-ups per question (0-3).
-        engine: grading engine, "offline" or "llm".
-        whisper_model: model choice ("" = bundled tiny.en).
-        voice / voice_rate: the interviewer's TTS voice id and words per minute (None: default).
-        input_device / output_device: device names (None: the system default).
-        auto_finish_silence_s: finish an answer after this much silence (0 = only by key).
-        chime: play a soft chime at the amber and red pacing cues.
-    """
-
-    questions: tuple[Any, ...]
-    time_limit_s: float | None = None
-    follow_ups: int = 2
-    engine: str = "offline"
-    whisper_model: str = ""
-    voice: str | None = None
-    voice_rate: int | None = None
-    input_device: str | None = None
-    output_device: str | None = None
-    auto_finish_silence_s: float = 0.0
-    chime: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def interview_settings(self) -> Any:
-        """The engine's ``InterviewSettings`` for this plan."""
-        from engine.interviewer.state_machine import InterviewSettings
-
-        return InterviewSettings(
-            time_limit_s=self.time_limit_s,
-            follow_ups_per_question=self.follow_ups,
-            engine=self.engine,
-            whisper_model=model_key(self.whisper_model),
-        )
-
-    def session_settings(self) -> dict[str, Any]:
-        """What is stored in ``session.json`` so a report can say how the interview was set up."""
-        data = asdict(self)
-        data.pop("questions")
-        data.pop("extra")
-        data["whisper_model"] = model_key(self.whisper_model)
-        data["question_ids"] = [q.id for q in self.questions]
-        return data
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    interview: Any
-    session: Any
-    speaker: Any
-    speaker_error: str | None
-    first_action: Any
-
-
-@dataclass(frozen=True)
-class _TurnOutcome:
-    action: Any
-    captured: CapturedAnswer | None
-    save_error: str | None
-
-
-def _user_message(exc: BaseException) -> str:
-    """A message for the banner: engine errors as they are, anything else labelled a bug."""
-    from engine.errors import MockInterviewError
-
-    if isinstance(exc, MockInterviewError):
-        return str(exc)
-    return f"Something went wrong ({type(exc).__name__}: {exc})."
 
 
 class InterviewController(QObject):
@@ -162,6 +87,7 @@ class InterviewController(QObject):
         self._speaker: Any = None
         self._capture: AnswerCapture | None = None
         self._typed_mode = False
+        self._recording = False  # the microphone is open for the current answer
         self._speech_token = 0
         self._current_speech: Any = None  # the Action being spoken (for resume after pause)
         self._current_listen: Any = None  # the listen Action in progress
@@ -220,7 +146,7 @@ class InterviewController(QObject):
         self._loader.ensure_loaded(plan.whisper_model)
         self._set_state(PREPARING)
         run_in_background(
-            _prepare_interview,
+            jobs.prepare_interview,
             plan,
             on_finished=self._on_prepared,
             on_failed=self._on_prepare_failed,
@@ -237,11 +163,16 @@ class InterviewController(QObject):
         """Space/Enter while listening: the answer is complete; transcribe and grade it."""
         if self._state != LISTENING or self._typed_mode or self._capture is None:
             return
+        if not self._recording:
+            self.notice.emit(
+                "The microphone is still opening — start speaking in a moment.", "info"
+            )
+            return
         capture, self._capture = self._capture, None
         self._stop_listening_ui()
         self._set_state(THINKING)
         run_in_background(
-            _complete_turn,
+            jobs.complete_turn,
             self._interview,
             capture,
             on_finished=self._on_turn_done,
@@ -259,7 +190,7 @@ class InterviewController(QObject):
         self._stop_listening_ui()
         self._set_state(THINKING)
         run_in_background(
-            _complete_typed_turn,
+            jobs.complete_typed_turn,
             self._interview,
             text,
             duration,
@@ -289,8 +220,12 @@ class InterviewController(QObject):
         elif self._state in (SPEAKING, LISTENING):
             self._pause()
 
-    def end_interview(self) -> None:
-        """End now and still get a report; an answer in progress is kept and graded."""
+    def end_interview(self, typed_text: str = "") -> None:
+        """End now and still get a report; an answer in progress is kept and graded.
+
+        Args:
+            typed_text: the typed answer so far, when answering without a microphone.
+        """
         if self._state not in (SPEAKING, LISTENING, PAUSED) or self._interview is None:
             return
         self._stop_voice()
@@ -298,9 +233,10 @@ class InterviewController(QObject):
         self._stop_listening_ui()
         self._set_state(THINKING)
         run_in_background(
-            _end_early,
+            jobs.end_early,
             self._interview,
             capture,
+            typed_text if self._typed_mode and self._state == LISTENING else "",
             on_finished=self._on_turn_done,
             on_failed=self._on_turn_failed,
         )
@@ -317,14 +253,14 @@ class InterviewController(QObject):
         self._speech_token += 1
         speaker, self._speaker = self._speaker, None
         if speaker is not None:
-            _quietly(speaker.stop)
+            jobs.quietly(speaker.stop)
         capture, self._capture = self._capture, None
         if capture is not None:
-            _quietly(capture.cancel)
+            jobs.quietly(capture.cancel)
         if self._session is not None and self._state not in (IDLE, FINISHED):
             from engine.store.sessions import save_session
 
-            _quietly(save_session, self._session)
+            jobs.quietly(save_session, self._session)
         self._state = IDLE
 
     # -- the Action loop --------------------------------------------------------------------------
@@ -376,7 +312,7 @@ class InterviewController(QObject):
             )
             self._speaker = None
         else:
-            self.notice.emit(f"The interviewer's voice failed: {_user_message(exc)}", "warning")
+            self.notice.emit(f"The interviewer's voice failed: {jobs.user_message(exc)}", "warning")
         self._speech_ended.emit(token)
 
     def _on_speech_ended(self, token: int) -> None:
@@ -388,6 +324,7 @@ class InterviewController(QObject):
         from engine.store.sessions import turn_audio_path
 
         self._current_listen = action
+        self._recording = False
         self._set_state(LISTENING)
         self._last_partial = ("", "")
         limit = float(getattr(action, "time_limit_s", 0) or 0)
@@ -413,9 +350,10 @@ class InterviewController(QObject):
 
     def _on_recording_started(self, capture: AnswerCapture, limit: float) -> None:
         if capture is not self._capture:
-            _quietly(capture.cancel)  # skipped or ended while the mic was opening
+            jobs.quietly(capture.cancel)  # skipped or ended while the mic was opening
             return
         self._listen_started_at = time.monotonic()
+        self._recording = True
         self.listening_started.emit(limit)
         self._poll_ticks = 0
         self._poll.start()
@@ -436,7 +374,7 @@ class InterviewController(QObject):
             return
         self._capture = None
         self._typed_mode = True
-        message = str(exc) if isinstance(exc, MicrophoneError) else _user_message(exc)
+        message = str(exc) if isinstance(exc, MicrophoneError) else jobs.user_message(exc)
         self._listen_started_at = time.monotonic()
         self.microphone_missing.emit(message)
         limit = float(getattr(self._current_listen, "time_limit_s", 0) or 0)
@@ -448,7 +386,13 @@ class InterviewController(QObject):
         if capture is None or plan is None or capture.is_streaming:
             return
         if model_key(plan.whisper_model) == key and self._state in (LISTENING, PAUSED):
-            run_in_background(capture.attach_stream, on_failed=self._on_stream_failed)
+            run_in_background(
+                capture.attach_stream,
+                on_finished=lambda _r: self.notice.emit(
+                    "Speech model ready — your answer is being transcribed.", "success"
+                ),
+                on_failed=self._on_stream_failed,
+            )
 
     def _on_model_failed(self, key: str, message: str) -> None:
         if self._plan is not None and model_key(self._plan.whisper_model) == key and self.is_active:
@@ -460,7 +404,7 @@ class InterviewController(QObject):
 
     def _on_stream_failed(self, exc: BaseException) -> None:
         self.notice.emit(
-            f"Live transcription stopped ({_user_message(exc)}); the recording continues and "
+            f"Live transcription stopped ({jobs.user_message(exc)}); the recording continues and "
             "is transcribed when you finish.",
             "warning",
         )
@@ -488,7 +432,7 @@ class InterviewController(QObject):
             self.notice.emit("You went quiet, so your answer was finished for you.", "info")
             self.finish_answer()
 
-    def _on_turn_done(self, outcome: _TurnOutcome) -> None:
+    def _on_turn_done(self, outcome: jobs.TurnOutcome) -> None:
         if self._state != THINKING:
             return
         if outcome.captured is not None:
@@ -504,13 +448,13 @@ class InterviewController(QObject):
         self._handle(outcome.action)
 
     def _on_turn_failed(self, exc: BaseException) -> None:
-        self.notice.emit(_user_message(exc), "error")
+        self.notice.emit(jobs.user_message(exc), "error")
         # Never strand the candidate: the next step is asked of the engine again.
         self._set_state(SPEAKING)
         try:
             action = self._interview.skip()
         except Exception as again:  # noqa: BLE001 - the interview cannot go on
-            self.failed.emit(_user_message(again))
+            self.failed.emit(jobs.user_message(again))
             self._set_state(IDLE)
             return
         self._handle(action)
@@ -519,10 +463,10 @@ class InterviewController(QObject):
         self._stop_listening_ui()
         self._set_state(THINKING)
         run_in_background(
-            _save_final,
+            jobs.save_final,
             self._session,
             on_finished=self._on_saved_final,
-            on_failed=lambda exc: self._on_saved_final(_user_message(exc)),
+            on_failed=lambda exc: self._on_saved_final(jobs.user_message(exc)),
         )
 
     def _on_saved_final(self, error: str | None) -> None:
@@ -532,7 +476,7 @@ class InterviewController(QObject):
         self.finished.emit(self._session)
 
     # -- preparation ------------------------------------------------------------------------------
-    def _on_prepared(self, prepared: _Prepared) -> None:
+    def _on_prepared(self, prepared: jobs.Prepared) -> None:
         if self._state != PREPARING:
             return
         self._interview = prepared.interview
@@ -547,7 +491,7 @@ class InterviewController(QObject):
 
     def _on_prepare_failed(self, exc: BaseException) -> None:
         self._set_state(IDLE)
-        self.failed.emit(_user_message(exc))
+        self.failed.emit(jobs.user_message(exc))
 
     # -- pause / abandon helpers ------------------------------------------------------------------
     def _pause(self) -> None:
@@ -573,7 +517,7 @@ class InterviewController(QObject):
             self._poll.start()
 
     def _on_pause_failed(self, exc: BaseException) -> None:
-        self.notice.emit(_user_message(exc), "error")
+        self.notice.emit(jobs.user_message(exc), "error")
 
     def _abandon_turn(self) -> None:
         self._stop_voice()
@@ -606,94 +550,5 @@ class InterviewController(QObject):
         if self._chime_path is None or not self._chime_path.exists():
             self._chime_path = write_chime_wav()
         device = self._plan.output_device if self._plan else None
-        player = _make_player(Player, device)
+        player = jobs.make_player(Player, device)
         player.play(self._chime_path)
-
-
-# -- work done in the thread pool --------------------------------------------------------------
-
-
-def _make_player(player_cls: Any, device: str | None) -> Any:
-    try:
-        return player_cls(device=device) if device else player_cls()
-    except TypeError:
-        return player_cls()
-
-
-def _make_speaker(plan: InterviewPlan) -> tuple[Any, str | None]:
-    """The interviewer's voice, or None plus the reason when speech output is impossible."""
-    from engine.errors import MockInterviewError
-    from engine.speech.voice import Speaker
-
-    try:
-        return (
-            Speaker(voice=plan.voice or None, rate=plan.voice_rate, device=plan.output_device),
-            None,
-        )
-    except MockInterviewError as exc:
-        return None, str(exc)
-
-
-def _prepare_interview(plan: InterviewPlan) -> _Prepared:
-    """Create the session folder, the grader, the voice and the interview (worker thread)."""
-    from engine.grading.engines import make_grader
-    from engine.interviewer.state_machine import Interview
-    from engine.store.sessions import create_session
-
-    title = plan.questions[0].prompt if len(plan.questions) == 1 else "interview"
-    session = create_session(kind="interview", settings=plan.session_settings(), title=title)
-    grader = make_grader(plan.engine)
-    interview = Interview(list(plan.questions), plan.interview_settings(), grader, session)
-    speaker, speaker_error = _make_speaker(plan)
-    first = interview.start()
-    return _Prepared(interview, session, speaker, speaker_error, first)
-
-
-def _save(session: Any) -> str | None:
-    """Save the session after a turn; a storage problem is reported, never fatal."""
-    from engine.errors import SessionError
-    from engine.store.sessions import save_session
-
-    try:
-        save_session(session)
-    except SessionError as exc:
-        return str(exc)
-    return None
-
-
-def _complete_turn(interview: Any, capture: AnswerCapture) -> _TurnOutcome:
-    """Finish transcribing the answer, let the engine grade it and decide, save (worker)."""
-    captured = capture.finish()
-    action = interview.on_answer(captured.transcript, captured.audio_path, captured.duration_s)
-    return _TurnOutcome(action, captured, _save(interview.session))
-
-
-def _complete_typed_turn(interview: Any, text: str, duration_s: float) -> _TurnOutcome:
-    """A typed answer goes through the same grading path as a spoken one (worker)."""
-    from engine.transcript import Transcript
-
-    transcript = Transcript.from_text(text, duration_s=duration_s)
-    action = interview.on_answer(transcript, None, duration_s)
-    captured = CapturedAnswer(transcript, Path(), duration_s)
-    return _TurnOutcome(action, captured, _save(interview.session))
-
-
-def _end_early(interview: Any, capture: AnswerCapture | None) -> _TurnOutcome:
-    """Keep and grade an answer in progress, then close the interview (worker)."""
-    captured = None
-    if capture is not None:
-        captured = capture.finish()
-        if captured.transcript.text.strip():
-            interview.on_answer(captured.transcript, captured.audio_path, captured.duration_s)
-    action = interview.end_early()
-    return _TurnOutcome(action, captured, _save(interview.session))
-
-
-def _save_final(session: Any) -> str | None:
-    return _save(session)
-
-
-def _quietly(fn: Any, *args: Any) -> None:
-    """Best-effort cleanup on close: a failing device must not keep the window open."""
-    with contextlib.suppress(Exception):  # shutting down; nothing useful to show any more
-        fn(*args)

@@ -117,25 +117,17 @@ class InterviewScreen(QWidget):
         clock_box.setLayout(clock_column)
         clock_box.setMinimumWidth(240)
 
-        transcript_caption = QLabel("Your answer (live transcript)")
+        self.transcript_caption = QLabel("Your answer (live transcript)")
+        transcript_caption = self.transcript_caption
         self.transcript = LiveTranscript()
         self.typed_answer = QPlainTextEdit()
         self.typed_answer.setPlaceholderText("Type your answer here, then press Ctrl+Enter.")
         self.typed_answer.setAccessibleName("Typed answer")
         self.typed_answer.hide()
-        self.submit_typed_button = QPushButton("Submit answer")
-        self.submit_typed_button.setAccessibleName("Submit typed answer")
-        self.submit_typed_button.setToolTip("Submit the typed answer (Ctrl+Enter)")
-        self.submit_typed_button.clicked.connect(self.submit_typed)
-        self.submit_typed_button.hide()
         answer_column = QVBoxLayout()
         answer_column.addWidget(transcript_caption)
         answer_column.addWidget(self.transcript, 1)
         answer_column.addWidget(self.typed_answer, 1)
-        typed_row = QHBoxLayout()
-        typed_row.addStretch(1)
-        typed_row.addWidget(self.submit_typed_button)
-        answer_column.addLayout(typed_row)
 
         middle = QHBoxLayout()
         middle.setSpacing(20)
@@ -262,7 +254,7 @@ class InterviewScreen(QWidget):
     # -- slots ------------------------------------------------------------------------------------
     def _confirm_end(self) -> None:
         self.confirm_bar.clear()
-        self.controller.end_interview()
+        self.controller.end_interview(self.typed_answer.toPlainText())
 
     def _on_space(self) -> None:
         if self.controller.state == ic.SPEAKING:
@@ -360,7 +352,9 @@ class InterviewScreen(QWidget):
     def _set_typed_mode(self, typed: bool) -> None:
         self.transcript.setVisible(not typed)
         self.typed_answer.setVisible(typed)
-        self.submit_typed_button.setVisible(typed)
+        self.transcript_caption.setText(
+            "Your answer (typed)" if typed else "Your answer (live transcript)"
+        )
         if typed:
             self.typed_answer.clear()
             self.typed_answer.setFocus()

@@ -58,10 +58,26 @@ def short_date(iso: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+def _sort_key(iso: str) -> float:
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return 0.0
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.timestamp()
+
+
+def _reason(summary: Any) -> str:
+    """The problem of a corrupt row without the folder name it usually starts with."""
+    prefix = f"{summary.id}: "
+    return summary.problem[len(prefix) :] if summary.problem.startswith(prefix) else summary.problem
+
+
 def status_text(summary: Any) -> str:
     """What the Status column says about a summary row."""
     if summary.problem:
-        return f"Corrupt: {summary.problem}"
+        return "Corrupt"
     if summary.is_interrupted:
         return "Interrupted — answers not graded" if summary.overall is None else "Interrupted"
     return summary.status.replace("_", " ") or "unknown"
@@ -139,6 +155,8 @@ class ImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.bank_radio.toggled.connect(self._sync_enabled)
+        self.file_edit.textChanged.connect(lambda _text: self.problem_label.clear())
+        self.question_edit.textChanged.connect(lambda _text: self.problem_label.clear())
         self._bank_loaded = False
         self._sync_enabled()
 
@@ -325,6 +343,7 @@ class LibraryScreen(QWidget):
             header.setSectionResizeMode(col, mode)
         header.resizeSection(4, 230)
         self.tree.itemDoubleClicked.connect(lambda item, _col: self._open_item(item))
+        self.tree.currentItemChanged.connect(lambda item, _old: self._show_details(item))
         self.tree.activated_row.connect(self._open_item)
 
         self.charts = QTabWidget(splitter)
@@ -341,7 +360,16 @@ class LibraryScreen(QWidget):
         self.charts.addTab(self.overall_chart, "Overall")
         self.charts.addTab(self.dimension_chart, "Per dimension")
         self.charts.addTab(pacing, "Pacing")
-        splitter.addWidget(self.tree)
+        list_box = QWidget(splitter)
+        list_layout = QVBoxLayout(list_box)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.tree, 1)
+        self.detail_label = QLabel("", list_box)
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_label.setAccessibleName("Details of the selected session")
+        list_layout.addWidget(self.detail_label)
+        splitter.addWidget(list_box)
         splitter.addWidget(self.charts)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -354,7 +382,8 @@ class LibraryScreen(QWidget):
         self.controller.refresh(self.search_box.text().strip() or None)
 
     def _on_loaded(self, summaries: Sequence[Any], progress: Sequence[Any]) -> None:
-        self.summaries = list(summaries)
+        # Newest first by the actual time (rows of unreadable folders carry a folder-name stamp).
+        self.summaries = sorted(summaries, key=lambda s: _sort_key(s.created_at), reverse=True)
         self.progress_points = list(progress)
         self._fill_tree()
         self._fill_charts()
@@ -375,6 +404,7 @@ class LibraryScreen(QWidget):
 
     def _fill_tree(self) -> None:
         self.tree.clear()
+        self.detail_label.setText("")
         for summary in self.summaries:
             questions = len(summary.question_texts)
             overall = "—" if summary.overall is None else f"{summary.overall:.1f}"
@@ -398,7 +428,9 @@ class LibraryScreen(QWidget):
             if summary.problem:
                 for col in range(len(COLUMNS)):
                     item.setForeground(col, QBrush(_CORRUPT))
-                item.setText(1, summary.id)
+                item.setText(1, f"{summary.id} — cannot be opened: {_reason(summary)}")
+                item.setToolTip(1, summary.problem)
+                item.setToolTip(4, summary.problem)
             elif summary.is_interrupted:
                 item.setForeground(4, QBrush(_INTERRUPTED))
                 button = QPushButton("Transcribe and grade", self.tree)
@@ -421,7 +453,7 @@ class LibraryScreen(QWidget):
         }
         overall = [(float(i), p.overall) for i, p in enumerate(points) if p.overall is not None]
         self.overall_chart.set_data(
-            [TrendSeries("overall", tuple(overall), self.palette().color(QPalette.ColorRole.Link))],
+            [TrendSeries("overall", tuple(overall), QColor("#6a5acd"))],
             y_range=(1.0, 4.0),
             **common,
         )
@@ -439,8 +471,11 @@ class LibraryScreen(QWidget):
             [TrendSeries("words per minute", wpm, QColor("#4e79a7"), " wpm")], **common
         )
         fillers = tuple((float(i), float(p.filler_count)) for i, p in enumerate(points))
+        most = max((y for _, y in fillers), default=0.0)
         self.filler_chart.set_data(
-            [TrendSeries("filler words", fillers, QColor("#f28e2b"))], **common
+            [TrendSeries("filler words", fillers, QColor("#f28e2b"))],
+            y_range=(0.0, max(4.0, most * 1.2)),
+            **common,
         )
 
     # -- actions --------------------------------------------------------------------------------
@@ -452,9 +487,29 @@ class LibraryScreen(QWidget):
                 return item
         return None
 
+    def _show_details(self, item: QTreeWidgetItem | None) -> None:
+        """Spell out the selected row in full (long reasons and question texts never clip)."""
+        summary = None if item is None else self._summary_of(item)
+        if summary is None:
+            self.detail_label.setText("")
+        elif summary.problem:
+            self.detail_label.setText(f"Cannot open {summary.id}: {_reason(summary)}")
+        else:
+            questions = "; ".join(summary.question_texts) or "no questions"
+            pace = "" if summary.wpm is None else f" · {summary.wpm:.0f} wpm"
+            engine = f" · graded by {summary.engine}" if summary.engine else ""
+            self.detail_label.setText(
+                f"{questions}{engine}{pace} · {summary.filler_count} filler words. "
+                "Press Enter or double-click to open the report."
+            )
+
+    def _summary_of(self, item: QTreeWidgetItem) -> Any:
+        session_id = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((s for s in self.summaries if s.id == session_id), None)
+
     def _open_item(self, item: QTreeWidgetItem) -> None:
         session_id = item.data(0, Qt.ItemDataRole.UserRole)
-        summary = next((s for s in self.summaries if s.id == session_id), None)
+        summary = self._summary_of(item)
         if summary is not None and summary.problem:
             self.error.emit(f"Cannot open {session_id}: {summary.problem}")
             return

@@ -221,6 +221,7 @@ class ReplayScreen(QWidget):
         for speed in SPEEDS:
             button = QPushButton(f"{speed:g}×", self)
             button.setCheckable(True)
+            button.setMaximumWidth(64)
             button.setAccessibleName(f"Play at {speed:g} times speed")
             button.setChecked(speed == 1.0)
             button.clicked.connect(lambda _=False, s=speed: self.set_speed(s))
@@ -348,6 +349,13 @@ class ReplayScreen(QWidget):
     @property
     def is_playing(self) -> bool:
         return self.clock.is_playing
+
+    @property
+    def position_s(self) -> float:
+        """Where replay is: the running clock, or the paused position (after a seek too)."""
+        return (
+            min(self.clock.position_s, self.duration_s) if self.clock.is_playing else self._position
+        )
 
     @property
     def is_silent(self) -> bool:

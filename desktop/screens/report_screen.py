@@ -14,10 +14,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMenu,
     QProgressBar,
@@ -93,6 +95,27 @@ def feedback_of(question: QuestionReport) -> list[DimensionFeedback]:
     ]
 
 
+def merged_fallback_notices(report: SessionReport) -> list[str]:
+    """One notice per fallback reason, naming every answer it hit (not one banner per answer)."""
+    by_reason: dict[str, list[int]] = {}
+    for question in report.questions:
+        for answer in question.answers:
+            fallback = answer.grade.fallback if answer.grade is not None else None
+            if fallback:
+                reason = str(fallback.get("reason") or "the LLM engine was unavailable")
+                by_reason.setdefault(reason, []).append(answer.turn_index)
+    notices = []
+    for reason, turns in by_reason.items():
+        names = [str(t) for t in turns]
+        who = (
+            f"Answer {names[0]} was"
+            if len(names) == 1
+            else f"Answers {', '.join(names[:-1])} and {names[-1]} were"
+        )
+        notices.append(f"{who} graded by the offline engine instead of the LLM: {reason}")
+    return notices
+
+
 def _role_label(answer: AnswerView) -> str:
     if answer.role == ROLE_FOLLOW_UP:
         return f"Answer {answer.turn_index} — to a follow-up"
@@ -123,6 +146,7 @@ class ReportScreen(QWidget):
         self.report: SessionReport | None = None
         self.compare_dialog: QDialog | None = None
         self.compare_view: GradingCompare | None = None
+        self._compare_turn: int | None = None
         self.last_export: str | None = None
         self._build()
         self.controller.session_changed.connect(self._on_session_changed)
@@ -213,25 +237,27 @@ class ReportScreen(QWidget):
         self.report = build_report(session)
         report = self.report
         self.title_label.setText(report.title)
-        engines = ", ".join(report.engines) or "not graded"
+        engines = f"graded by {', '.join(report.engines)}" if report.engines else "not graded yet"
         overall = "—" if report.overall is None else f"{report.overall:.1f} / 4"
         status = (
             "" if report.status in ("complete", "") else f" · {report.status.replace('_', ' ')}"
         )
         self.subtitle_label.setText(
             f"{report.created_at.replace('T', ' ')[:16]} · {len(report.questions)} question(s) · "
-            f"overall {overall} · graded by {engines}{status}"
+            f"overall {overall} · {engines}{status}"
         )
         self._clear_notices()
-        for question in report.questions:
-            for text in question.fallback_notices:
-                self.notices.addWidget(_notice(text, self))
+        for text in merged_fallback_notices(report):
+            self.notices.addWidget(_notice(text, self))
         if session.status == STATUS_INTERRUPTED or any(
             a.transcript is None and a.audio for q in report.questions for a in q.answers
         ):
             self._add_recover_notice()
         current = self.tabs.currentIndex()
-        self.tabs.clear()
+        old_pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        self.tabs.clear()  # removes tabs but keeps their pages alive; drop them explicitly
+        for page in old_pages:
+            page.deleteLater()
         if len(report.questions) > 1:
             self.tabs.addTab(self._scroll(self._summary_page(report)), "Summary")
         for question in report.questions:
@@ -249,8 +275,11 @@ class ReportScreen(QWidget):
     def _clear_notices(self) -> None:
         while self.notices.count():
             item = self.notices.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)  # gone from the screen now, freed by Qt later
+                widget.deleteLater()
 
     def _add_recover_notice(self) -> None:
         frame = _notice(
@@ -297,22 +326,13 @@ class ReportScreen(QWidget):
         category = CATEGORIES.get(question.category, question.category)
         layout.addWidget(_label(f"{category} · {limit}", page, muted=True))
 
-        layout.addWidget(_section("Scores", page))
-        chart = ScoreChart(page)
-        chart.set_scores(
-            [
-                ScoreBar(d.id, None if d.score is None else float(d.score))
-                for d in question.dimensions
-            ],
-            question.overall,
-        )
-        layout.addWidget(chart)
-
-        layout.addWidget(_section("Evidence and what was missing", page))
-        evidence = EvidenceList(page)
-        evidence.set_feedback(feedback_of(question), show_turns=len(question.answers) > 1)
-        evidence.quote_activated.connect(self._play_quote)
-        layout.addWidget(evidence)
+        if not question.dimensions:
+            layout.addWidget(_section("Scores", page))
+            layout.addWidget(
+                _label("Not graded yet: nothing was transcribed for this question.", page)
+            )
+        else:
+            self._scores_and_evidence(question, page, layout)
 
         if question.follow_ups:
             layout.addWidget(_section("Follow-up exchange", page))
@@ -329,6 +349,25 @@ class ReportScreen(QWidget):
             layout.addWidget(self._answer_block(answer, page))
         layout.addStretch(1)
         return page
+
+    def _scores_and_evidence(
+        self, question: QuestionReport, page: QWidget, layout: QVBoxLayout
+    ) -> None:
+        layout.addWidget(_section("Scores", page))
+        chart = ScoreChart(page)
+        chart.set_scores(
+            [
+                ScoreBar(d.id, None if d.score is None else float(d.score))
+                for d in question.dimensions
+            ],
+            question.overall,
+        )
+        layout.addWidget(chart)
+        layout.addWidget(_section("Evidence and what was missing", page))
+        evidence = EvidenceList(page)
+        evidence.set_feedback(feedback_of(question), show_turns=len(question.answers) > 1)
+        evidence.quote_activated.connect(self._play_quote)
+        layout.addWidget(evidence)
 
     def _follow_up_block(self, exchange: object, parent: QWidget) -> QFrame:
         frame = QFrame(parent)
@@ -379,6 +418,11 @@ class ReportScreen(QWidget):
         timeline = StageTimeline(frame)
         timeline.set_timeline(pacing.stages, pacing.duration_s, pacing.time_limit_s)
         layout.addWidget(timeline)
+        if answer.transcript is None:
+            layout.addWidget(
+                _label("Recorded but not transcribed yet: use “Transcribe and grade”.", frame)
+            )
+            return frame
         if pacing.verdict:
             layout.addWidget(_label(pacing.verdict, frame))
         fillers = ", ".join(
@@ -502,33 +546,70 @@ class ReportScreen(QWidget):
             models = []
         for spec in models:
             action = QAction(f"Whisper {spec.name}", menu)
-            action.triggered.connect(lambda _=False, p=str(spec.path): self.retranscribe(p))
+            # By name: the bundled model resolves to the same cached transcriber as the app's.
+            action.triggered.connect(lambda _=False, name=spec.name: self.retranscribe(name))
             menu.addAction(action)
         if not models:
             menu.addAction("No Whisper models found").setEnabled(False)
+        menu.addSeparator()
+        other = QAction("Another model (name or folder)…", menu)
+        other.triggered.connect(self._ask_model_name)
+        menu.addAction(other)
+
+    def _ask_model_name(self) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            "Re-transcribe",
+            "Whisper model name (e.g. base.en, downloaded when online) or a model folder:",
+        )
+        if ok and name.strip():
+            self.retranscribe(name.strip())
 
     def open_compare(self, turn_index: int | None = None) -> GradingCompare | None:
         """Open (non-modal) the side-by-side view of a turn's gradings."""
         turns = self.comparable_turns()
         if self.session is None or not turns:
             return None
-        index = turn_index if turn_index in turns else turns[0]
-        turn = next(t for t in self.session.turns if t.index == index)
+        if turn_index not in turns:
+            turn_index = self._compare_turn if self._compare_turn in turns else turns[0]
+        turn = next(t for t in self.session.turns if t.index == turn_index)
         question = next(
             (q.question.get("text", "") for q in self.session.questions if turn in q.turns), ""
         )
         if self.compare_dialog is None:
-            self.compare_dialog = QDialog(self)
-            self.compare_dialog.setWindowTitle("Compare gradings")
-            self.compare_dialog.resize(640, 480)
-            box = QVBoxLayout(self.compare_dialog)
-            self.compare_view = GradingCompare(self.compare_dialog)
-            self.compare_view.current_changed.connect(self._on_current_changed)
-            box.addWidget(self.compare_view)
+            self._build_compare_dialog()
+        self._compare_turn = turn_index
+        self.compare_turn_combo.blockSignals(True)
+        self.compare_turn_combo.clear()
+        for index in turns:
+            self.compare_turn_combo.addItem(f"Answer {index}", index)
+        self.compare_turn_combo.setCurrentIndex(turns.index(turn_index))
+        self.compare_turn_combo.blockSignals(False)
+        self.compare_turn_combo.setEnabled(len(turns) > 1)
         self.compare_view.set_turn(turn, str(question))
         self.compare_dialog.show()
         self.compare_dialog.raise_()
         return self.compare_view
+
+    def _build_compare_dialog(self) -> None:
+        self.compare_dialog = QDialog(self)
+        self.compare_dialog.setWindowTitle("Compare gradings")
+        self.compare_dialog.resize(640, 500)
+        box = QVBoxLayout(self.compare_dialog)
+        row = QHBoxLayout()
+        label = QLabel("&Answer:", self.compare_dialog)
+        self.compare_turn_combo = QComboBox(self.compare_dialog)
+        self.compare_turn_combo.setAccessibleName("Answer whose gradings are compared")
+        label.setBuddy(self.compare_turn_combo)
+        row.addWidget(label)
+        row.addWidget(self.compare_turn_combo, 1)
+        box.addLayout(row)
+        self.compare_view = GradingCompare(self.compare_dialog)
+        self.compare_view.current_changed.connect(self._on_current_changed)
+        box.addWidget(self.compare_view)
+        self.compare_turn_combo.activated.connect(
+            lambda i: self.open_compare(self.compare_turn_combo.itemData(i))
+        )
 
     def _on_current_changed(self, turn_index: int, grading_index: int) -> None:
         if self.session is not None:

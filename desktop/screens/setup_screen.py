@@ -7,7 +7,6 @@ last choices are restored from ``desktop.settings`` and saved when an interview 
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
 from desktop import settings as app_settings
 from desktop.controllers.interview_controller import InterviewPlan
 from desktop.theme import scaled_font
-from desktop.widgets.level_meter import LevelMeter
+from desktop.widgets.level_meter import MicCheck
 from desktop.workers import run_in_background
 from engine.rubric import CATEGORIES
 
@@ -50,7 +49,6 @@ PREVIEW_TEXT = (
     "Hello, I will be your interviewer today. Take a moment to think, then walk me through "
     "your approach."
 )
-MIC_TEST_SECONDS = 15
 
 
 def _load_bank() -> Any:
@@ -101,17 +99,9 @@ class SetupScreen(QWidget):
         self._bank: Any = None
         self._choices = app_settings.load_setup_choices()
         self._prefs = app_settings.load_preferences()
-        self._mic_recorder: Any = None
-        self._mic_level = 0.0
-        self._mic_timer = QTimer(self)
-        self._mic_timer.setInterval(60)
-        self._mic_timer.timeout.connect(self._on_mic_tick)
-        self._mic_stop = QTimer(self)
-        self._mic_stop.setSingleShot(True)
-        self._mic_stop.timeout.connect(self.stop_mic_test)
+        self._loaded_once = False
         self._build()
         self._restore(self._choices)
-        self.reload()
 
     # -- layout -----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -208,12 +198,19 @@ class SetupScreen(QWidget):
         form.addRow("Number of questions:", self.count_spin)
         hint = QLabel("No category ticked means all categories.")
         hint.setEnabled(False)
+        self.match_preview = QListWidget()
+        self.match_preview.setAccessibleName("Questions that match the choice")
+        self.match_preview.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.match_preview.setWordWrap(True)
+        self.match_preview.setAlternatingRowColors(True)
+        self.match_preview.setSpacing(2)
         random_layout = QVBoxLayout(random_page)
         random_layout.setContentsMargins(0, 0, 0, 0)
         random_layout.addLayout(grid)
         random_layout.addWidget(hint)
         random_layout.addLayout(form)
-        random_layout.addStretch(1)
+        random_layout.addWidget(QLabel("Questions the set is drawn from:"))
+        random_layout.addWidget(self.match_preview, 1)
         self.source_pages.addWidget(random_page)
 
         # Hand-picked page: a searchable, checkable list (bundled and the user's own questions).
@@ -227,6 +224,8 @@ class SetupScreen(QWidget):
         self.question_list.setAccessibleName("Questions to pick from")
         self.question_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.question_list.setWordWrap(True)
+        self.question_list.setAlternatingRowColors(True)
+        self.question_list.setSpacing(2)
         self.question_list.itemChanged.connect(self._update_summary)
         self.question_list.setMinimumHeight(220)
         pick_layout = QVBoxLayout(pick_page)
@@ -311,17 +310,8 @@ class SetupScreen(QWidget):
         self.mic_combo = QComboBox()
         self.mic_combo.addItem("System default microphone", "")
         self.mic_combo.setAccessibleName("Microphone")
-        self.mic_test_button = QPushButton("Test microphone")
-        self.mic_test_button.setCheckable(True)
-        self.mic_test_button.setAccessibleName("Test the microphone level")
-        self.mic_test_button.toggled.connect(self._on_mic_test_toggled)
-        self.mic_meter = LevelMeter()
-        self.mic_status = QLabel("")
-        self.mic_status.setWordWrap(True)
-        self.mic_status.setAccessibleName("Microphone test result")
-        mic_row = QHBoxLayout()
-        mic_row.addWidget(self.mic_meter, 1)
-        mic_row.addWidget(self.mic_test_button)
+        self.mic_check = MicCheck(lambda: str(self.mic_combo.currentData() or ""))
+        self.mic_status = self.mic_check.status
         self.model_combo = QComboBox()
         self.model_combo.setAccessibleName("Whisper speech model")
         self.model_combo.activated.connect(self._on_model_activated)
@@ -340,8 +330,7 @@ class SetupScreen(QWidget):
         self.other_model_row.hide()
         form = QFormLayout(box)
         form.addRow("Microphone:", self.mic_combo)
-        form.addRow("Level:", mic_row)
-        form.addRow("", self.mic_status)
+        form.addRow("Level:", self.mic_check)
         form.addRow("Speech model:", self.model_combo)
         form.addRow("", self.other_model_row)
         return box
@@ -349,6 +338,7 @@ class SetupScreen(QWidget):
     # -- loading ----------------------------------------------------------------------------------
     def reload(self) -> None:
         """Read questions, voices, devices, models and the LLM setting again (in the background)."""
+        self._loaded_once = True
         run_in_background(_load_bank, on_finished=self._on_bank, on_failed=self._on_bank_failed)
         run_in_background(_load_voices, on_finished=self._on_voices, on_failed=self._quiet_fail)
         run_in_background(_load_devices, on_finished=self._on_devices, on_failed=self._quiet_fail)
@@ -580,11 +570,13 @@ class SetupScreen(QWidget):
         else:
             cats = [c for c, b in self.category_boxes.items() if b.isChecked()] or list(CATEGORIES)
             level = self.difficulty_combo.currentData()
-            available = sum(
-                1
+            matching = [
+                q
                 for q in self._bank.questions
                 if q.category in cats and (level == "any" or q.difficulty == level)
-            )
+            ]
+            available = len(matching)
+            self._show_matches(matching)
             count = min(self.count_spin.value(), available)
             what = f"{count} random question{'s' if count != 1 else ''} (of {available} matching)"
         limit = self.time_limit_spin.value()
@@ -594,6 +586,12 @@ class SetupScreen(QWidget):
             f"{what}, {timing}, up to {follow} follow-up{'s' if follow != 1 else ''} each."
         )
         self.start_button.setEnabled(count > 0)
+
+    def _show_matches(self, questions: list[Any]) -> None:
+        self.match_preview.clear()
+        for question in questions:
+            label = CATEGORIES.get(question.category, question.category)
+            self.match_preview.addItem(f"{question.prompt}  ({label}, {question.difficulty})")
 
     # -- Whisper model choice ---------------------------------------------------------------------
     def _on_model_activated(self, index: int) -> None:
@@ -635,7 +633,7 @@ class SetupScreen(QWidget):
         """The Whisper model choice ("" = bundled tiny.en)."""
         return self.current_choices().whisper_model
 
-    # -- voice preview and mic test ----------------------------------------------------------------
+    # -- voice preview and mic check ---------------------------------------------------------
     def preview_voice(self) -> None:
         """Speak a short sentence with the chosen voice and speed (in the background)."""
         voice = str(self.voice_combo.currentData() or "") or None
@@ -655,63 +653,16 @@ class SetupScreen(QWidget):
         self.preview_button.setEnabled(True)
         self.error.emit(f"Voice preview: {exc}")
 
-    def _on_mic_test_toggled(self, on: bool) -> None:
-        if on:
-            self.start_mic_test()
-        else:
-            self.stop_mic_test()
-
-    def start_mic_test(self) -> None:
-        """Open the chosen microphone for a few seconds and show its level."""
-        if self._mic_recorder is not None:
-            return
-        device = str(self.mic_combo.currentData() or "") or None
-        self.mic_status.setText("Listening… say something.")
-        self.mic_test_button.setText("Stop test")
-        run_in_background(
-            _open_test_recorder,
-            device,
-            self._set_mic_level,
-            on_finished=self._on_mic_opened,
-            on_failed=self._on_mic_failed,
-        )
-
-    def _set_mic_level(self, level: float) -> None:
-        self._mic_level = float(level)  # audio thread; the timer shows it
-
-    def _on_mic_opened(self, recorder: Any) -> None:
-        if not self.mic_test_button.isChecked():
-            run_in_background(recorder.stop, on_failed=lambda exc: None)
-            return
-        self._mic_recorder = recorder
-        self._mic_timer.start()
-        self._mic_stop.start(MIC_TEST_SECONDS * 1000)
-
-    def _on_mic_failed(self, exc: BaseException) -> None:
-        self.mic_test_button.blockSignals(True)
-        self.mic_test_button.setChecked(False)
-        self.mic_test_button.blockSignals(False)
-        self.mic_test_button.setText("Test microphone")
-        self.mic_status.setText(f"{exc} You can still practise by typing your answers.")
-
-    def _on_mic_tick(self) -> None:
-        self.mic_meter.set_level(self._mic_level)
-        if self._mic_level > 0.05:
-            self.mic_status.setText("The microphone hears you.")
-
     def stop_mic_test(self) -> None:
-        """Close the test recording (button, timeout, leaving the screen)."""
-        self._mic_timer.stop()
-        self._mic_stop.stop()
-        recorder, self._mic_recorder = self._mic_recorder, None
-        if recorder is not None:
-            run_in_background(recorder.stop, on_failed=lambda exc: None)
-        self.mic_meter.reset()
-        if self.mic_test_button.isChecked():
-            self.mic_test_button.blockSignals(True)
-            self.mic_test_button.setChecked(False)
-            self.mic_test_button.blockSignals(False)
-        self.mic_test_button.setText("Test microphone")
+        """Close the microphone check (leaving the screen, starting the interview)."""
+        self.mic_check.stop()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Read the lists on the first show, after the window is on screen (fast start-up)."""
+        super().showEvent(event)
+        if not self._loaded_once:
+            self._loaded_once = True
+            QTimer.singleShot(0, self.reload)
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.stop_mic_test()
@@ -736,13 +687,3 @@ def _preview(voice: str | None, rate: int, device: str | None) -> None:
     speaker = Speaker(voice=voice, rate=rate, device=device)
     speaker.speak(PREVIEW_TEXT, on_finished=lambda *_: done.set())
     done.wait(timeout=30)
-
-
-def _open_test_recorder(device: str | None, on_level: Any) -> Any:
-    """A recorder writing to a throwaway file, only for its level values (worker thread)."""
-    from engine.speech.recorder import Recorder
-
-    path = Path(tempfile.gettempdir()) / "mockinterview-mic-test.wav"
-    recorder = Recorder(path, device=device, on_level=on_level)
-    recorder.start()
-    return recorder

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop.theme import banner_background, level_hue
 
@@ -31,12 +32,14 @@ class Banner(QFrame):
         super().__init__(parent)
         self.setObjectName("banner")
         self._level = "info"
+        self._styling = False
         self._action: Callable[[], None] | None = None
         self.message_label = QLabel("")
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.setAccessibleName("Notification message")
         self.action_button = QPushButton("")
+        self.action_button.setAccessibleName("Notification action")
         self.action_button.hide()
         self.action_button.clicked.connect(self._on_action)
         self.close_button = QPushButton("Dismiss")
@@ -77,7 +80,7 @@ class Banner(QFrame):
             self.action_button.show()
         else:
             self.action_button.hide()
-        self._apply_style()
+        self.apply_palette()
         self.show()
 
     def clear(self) -> None:
@@ -92,15 +95,26 @@ class Banner(QFrame):
         if action is not None:
             action()
 
-    def _apply_style(self) -> None:
-        background = banner_background(self._level, self.palette()).name()
+    def apply_palette(self) -> None:
+        """Recolour for the current application palette (light/dark switch)."""
+        palette = QApplication.palette()
+        background = banner_background(self._level, palette).name()
         edge = level_hue(self._level).name()
-        self.setStyleSheet(
+        text = palette.color(QPalette.ColorRole.WindowText).name()
+        style = (
             f"QFrame#banner {{ background: {background}; border-left: 4px solid {edge}; "
-            "border-radius: 4px; }"
+            f"border-radius: 4px; }} QFrame#banner QLabel {{ color: {text}; }}"
         )
+        # Setting a style sheet itself raises a palette change; only set it when it differs.
+        if style != self.styleSheet():
+            self.setStyleSheet(style)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
-        if event.type() == event.Type.PaletteChange and self.isVisible():
-            self._apply_style()
+        palette_events = (event.Type.ApplicationPaletteChange, event.Type.PaletteChange)
+        if event.type() in palette_events and self.isVisible() and not self._styling:
+            self._styling = True
+            try:
+                self.apply_palette()
+            finally:
+                self._styling = False

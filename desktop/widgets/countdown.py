@@ -167,7 +167,7 @@ class Countdown(QWidget):
 
     def _apply_pace(self, pace: Pace, announce: bool) -> None:
         self._pace = pace
-        color = pace_color(pace, self.palette())
+        color = pace_color(pace)
         # Only the text colour is set; the background stays the palette's.
         self._time_label.setStyleSheet(f"color: {color.name()};")
         if announce:
@@ -176,7 +176,13 @@ class Countdown(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Re-pick the pace colour when the system switches between light and dark."""
         super().changeEvent(event)
-        if event.type() == event.Type.PaletteChange:
+        if event.type() in (event.Type.ApplicationPaletteChange, event.Type.PaletteChange):
+            self.apply_palette()
+
+    def apply_palette(self) -> None:
+        """Re-pick the pace colour for the current palette (the main window calls this too)."""
+        color = pace_color(self._pace).name()
+        if self._time_label.styleSheet() != f"color: {color};":
             self._apply_pace(self._pace, announce=False)
 
 

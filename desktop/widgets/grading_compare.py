@@ -31,7 +31,10 @@ _WORSE = QColor("#d62728")
 
 def describe_grading(record: GradingRecord, index: int, current: bool) -> str:
     """One line naming a grading: number, engine, Whisper model, when; marks the current one."""
-    parts = [f"#{index + 1}", record.engine]
+    engine = record.engine
+    if record.grade.fallback:
+        engine += " (LLM fell back)"
+    parts = [f"#{index + 1}", engine]
     if record.whisper_model:
         parts.append(f"Whisper {record.whisper_model}")
     if record.graded_at:
@@ -137,8 +140,12 @@ class GradingCompare(QWidget):
         b = turn.gradings[b_idx].grade
         headers = []
         for idx in (a_idx, b_idx):
-            tag = " (current)" if idx == turn.current_grading else ""
-            headers.append(f"#{idx + 1} {turn.gradings[idx].engine}{tag}")
+            tag = "current" if idx == turn.current_grading else ""
+            record = turn.gradings[idx]
+            notes = " · ".join(
+                n for n in ("⚠ LLM fell back" if record.grade.fallback else "", tag) if n
+            )
+            headers.append(f"#{idx + 1} {record.engine}" + (f"\n({notes})" if notes else ""))
         self.table.setHorizontalHeaderLabels([*headers, "Change"])
         dims = list(dict.fromkeys([d.id for d in a.dimensions] + [d.id for d in b.dimensions]))
         rows: list[tuple[str, float | None, float | None]] = [("Overall", a.overall, b.overall)]

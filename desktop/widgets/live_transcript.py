@@ -50,7 +50,16 @@ class LiveTranscript(QTextBrowser):
         if (committed, tentative) == (self._committed, self._tentative):
             return
         self._committed, self._tentative = committed, tentative
-        muted = muted_text_color(self.palette()).name()
+        self._render()
+
+    def apply_palette(self) -> None:
+        """Redraw with the current palette (the tentative grey depends on it)."""
+        if self._committed or self._tentative:
+            self._render()
+
+    def _render(self) -> None:
+        committed, tentative = self._committed, self._tentative
+        muted = muted_text_color().name()
         parts = []
         if committed:
             parts.append(html.escape(committed))

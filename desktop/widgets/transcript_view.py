@@ -36,6 +36,9 @@ class TranscriptView(QTextEdit):
             "Click a word, or use Left and Right, to play from that word."
         )
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)  # read while listening: larger than UI text
+        self.setFont(font)
         self._words: list[Word] = []
         self._char_starts: list[int] = []
         self._char_ends: list[int] = []
@@ -55,10 +58,10 @@ class TranscriptView(QTextEdit):
             return
         cursor = QTextCursor(self.document())
         plain = QTextCharFormat()
-        for seg_no, segment in enumerate(transcript.segments):
-            if seg_no and cursor.position() > 0:
-                cursor.insertText(" ", plain)
+        for segment in transcript.segments:
             if not segment.words:
+                if cursor.position() > 0:
+                    cursor.insertText(" ", plain)
                 cursor.insertText(segment.text.strip(), plain)
                 continue
             for word in segment.words:

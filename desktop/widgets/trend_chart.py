@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -76,11 +76,17 @@ def time_ticks(low: float, high: float, target: int = 5) -> list[float]:
 
 
 def _plain_number(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 1e-6 else f"{value:.1f}"
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-6 else f"{value:.3g}"
 
 
 class TrendChart(QWidget):
-    """Lines over a shared x axis; hover a point to read its exact value."""
+    """Lines over a shared x axis; hover a point to read its exact value.
+
+    Signals:
+        point_hovered(str): the tooltip text of the point under the mouse.
+    """
+
+    point_hovered = Signal(str)
 
     def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -222,8 +228,9 @@ class TrendChart(QWidget):
 
         x_min, x_max, y_min, y_max = self._bounds()
         y_ticks = nice_ticks(y_min, y_max, 4)
-        if self._y_range is None and y_ticks:
-            y_max = max(y_max, y_ticks[-1])
+        if self._y_range is None and len(y_ticks) >= 2 and y_ticks[-1] < y_max - 1e-9:
+            y_ticks.append(round(y_ticks[-1] + (y_ticks[1] - y_ticks[0]), 10))
+            y_max = y_ticks[-1]  # end the axis on a labelled tick above the highest point
         left = max(fm.horizontalAdvance(_plain_number(t)) for t in y_ticks) + 10
         plot = QRectF(left, top, self.width() - left - 14, self.height() - top - line_h - 10)
         if plot.height() < 20 or plot.width() < 40:
@@ -361,6 +368,10 @@ class TrendChart(QWidget):
                     best = (dist, series, x, y)
         return None if best is None else best[1:]
 
+    def point_position(self, x: float, y: float) -> QPointF:
+        """Where the data point (x, y) is drawn, in widget pixels (as of the last paint)."""
+        return self._layout.to_px(x, y)
+
     def tooltip_text(self, series: TrendSeries, x: float, y: float) -> str:
         """What hovering a point says: the series, its value with unit, and where on x."""
         return f"{series.name}: {_plain_number(y)}{series.unit}\n{self._x_format(x)}"
@@ -370,5 +381,7 @@ class TrendChart(QWidget):
         if hit is None:
             QToolTip.hideText()
         else:
-            QToolTip.showText(event.globalPosition().toPoint(), self.tooltip_text(*hit), self)
+            text = self.tooltip_text(*hit)
+            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+            self.point_hovered.emit(text)
         super().mouseMoveEvent(event)

@@ -14,7 +14,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine import paths
 from engine.errors import QuestionBankError
 from engine.questions.bank import QuestionBank, question_files
 from engine.questions.model import Question
@@ -54,13 +53,14 @@ def _list(path: str | None, category: str | None, *, as_json: bool) -> int:
 
 
 def _validate(path: str | None, *, as_json: bool) -> int:
-    targets: list[str | Path] = (
-        [path] if path else [paths.bundled_question_bank_dir(), paths.user_questions_dir()]
-    )
     # The bank keeps every problem it met while loading: the same list validate_paths returns.
-    bank = QuestionBank.from_paths(targets)
+    if path:
+        bank = QuestionBank.from_paths([path])
+        file_count = _count_files([path])
+    else:
+        bank = QuestionBank.load(include_user=True)
+        file_count = sum(Path(name).is_file() for name in bank.files)
     errors = list(bank.errors)
-    file_count = _count_files(targets)
     if as_json:
         report = {
             "ok": not errors,

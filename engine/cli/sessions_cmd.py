@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from datetime import datetime
 
 from engine.errors import StorageFullError
@@ -43,7 +45,7 @@ def format_table(summaries: list[SessionSummary]) -> str:
             f"{questions:>9}  {overall:>7}"
         )
         if s.is_corrupt:
-            line += f"  {s.problem}"
+            line += f"  {s.problem.removeprefix(s.folder.name + ': ')}"
         elif s.title and s.title != s.id:
             line += f"  {s.title[:60]}"
         lines.append(line)
@@ -51,6 +53,17 @@ def format_table(summaries: list[SessionSummary]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """List the sessions; output piped into ``head`` and closed early is not an error."""
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        # Python would complain again when flushing stdout at exit; point it at devnull.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
     """List the sessions (after recovering interrupted ones)."""
     warning = ""
     try:

@@ -24,7 +24,8 @@ MIN_NEW_TERMS = 8
 _CHANGE_RE = re.compile(
     r"\b(?:instead|drop|dropp\w*|remove|replac\w*|switch\w*|swap\w*|chang\w*|no longer|cut|"
     r"simplif\w*|smaller|lighter|cheaper|distil\w*|quantiz\w*|cach\w*|precomput\w*|pre-comput\w*|"
-    r"given (?:the|that|this)|now that|with the new|under (?:the|a|that)|to fit|fits? (?:in|within)|"
+    r"given (?:the|that|this)|now that|with the new|under (?:the|a|that)|to fit|"
+    r"fits? (?:in|within)|"
     r"fall ?back|reserve\w*|quota|boost\w*|cap(?:ped)?|move\w* to|rather than|trade\w*|"
     r"re-?rank\w*|adjust\w*|rethink|revis\w*|would change|i'd change|different(?:ly)?|"
     r"new constraint|that changes|this changes|budget)\b",

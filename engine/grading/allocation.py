@@ -16,7 +16,7 @@ from engine.rubric import DIMENSION_BY_ID
 # metrics -> system -> trade-offs -> iteration).
 KEY_STAGES: dict[str, tuple[str, ...]] = {
     "design": ("problem_framing", "metrics", "system_design", "tradeoffs", "experimentation"),
-    "diagnose": ("problem_framing", "diagnosis", "metrics"),
+    "diagnose": ("problem_framing", "diagnosis"),
     "metrics": ("problem_framing", "metrics", "experimentation"),
     "experimentation": ("metrics", "experimentation", "tradeoffs"),
     "tradeoff": ("metrics", "tradeoffs", "experimentation"),

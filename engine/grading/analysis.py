@@ -114,7 +114,7 @@ def analyse(transcript: Transcript) -> AnswerAnalysis:
     facts: list[SentenceFacts] = []
     seen_terms: list[frozenset[str]] = []
     by_signature: dict[frozenset[str], int] = {}
-    for sentence, concept_ids in zip(sentences, hits):
+    for sentence, concept_ids in zip(sentences, hits, strict=True):
         tokens = tokenize(sentence.text)
         terms = meaning_terms(sentence.text)
         duplicate = by_signature.get(terms) if len(terms) >= 3 else None

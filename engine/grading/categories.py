@@ -1,4 +1,4 @@
-"""Guess the category of a free question from its wording (``--question-text`` without ``--category``).
+"""Guess a free question's category from its wording (``--question-text``, no ``--category``).
 
 The category decides which dimensions apply (``diagnosis`` only for diagnose questions) and which
 stages the timing verdict expects, so a wrong guess matters; the cues below are the phrasings
@@ -24,11 +24,16 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:ranking|search|feed|detection|classifier|system)\b", 0.5),
     ),
     "diagnose": (
-        (r"\b(?:dropped|drop|down|fell|fallen|decline[ds]?|decreas\w*|spike[ds]?|plummet\w*)\b", 1.5),
+        (
+            r"\b(?:dropped|drop|down|fell|fallen|decline[ds]?|decreas\w*|spike[ds]?|plummet\w*)\b",
+            1.5,
+        ),
         (r"\bwhy\b", 1.5),
         (r"\b(?:diagnose|debug|investigate|root cause|what happened)\b", 2.5),
         (r"\b(?:flat|no change|did not move|didn't move|not improve\w*)\b", 1.5),
         (r"\b(?:improve|fix)\b", 0.8),
+        (r"\bwhat(?:'s| is) going on\b|\bwhat went wrong\b", 2.5),
+        (r"\boffline\b.*\bonline\b|\bonline\b.*\boffline\b", 1.5),
         (r"-?\d+\s?%", 0.5),
     ),
     "metrics": (

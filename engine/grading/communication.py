@@ -57,9 +57,7 @@ def _signposts(analysis: AnswerAnalysis) -> list[Sentence]:
 
 def _engages_probe(analysis: AnswerAnalysis, prompt: FollowUp) -> list[Sentence]:
     ids = {c.id for c in CONCEPTS_BY_DIMENSION.get(prompt.dimension, ())}
-    return [
-        f.sentence for f in analysis.credited if f.quality.is_reasoned and f.concepts & ids
-    ]
+    return [f.sentence for f in analysis.credited if f.quality.is_reasoned and f.concepts & ids]
 
 
 def score_communication(

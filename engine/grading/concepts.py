@@ -6,8 +6,9 @@ from an answer to a free question (bank questions list their own expected points
 
 Phrase syntax (kept tiny so the lexicon stays readable): words separated by spaces match any
 run of spaces or hyphens; a trailing ``*`` matches any word ending ("personali*" covers
-"personalise", "personalization"); a phrase starting with ``re:`` is a raw regular expression (without ``|``, which separates phrases).
-Every phrase matches whole words only, case-insensitively.
+"personalise", "personalization"); a phrase starting with ``re:`` is a raw regular
+expression (without ``|``, which separates phrases). Every phrase matches whole words only,
+case-insensitively.
 
 ``stage_weight`` says how strongly a mention signals that the candidate is *working on* that
 dimension, for the stage timeline: "user" shows up everywhere, so it barely moves the stage;
@@ -96,7 +97,8 @@ CONCEPTS: tuple[Concept, ...] = (
         PF,
         "ask clarifying questions (users, scale, platform, goal)",
         "clarif*|can i ask|could i ask|do we know|before i start|quick question|first question|"
-        "i'd ask|i would ask|i'd want to know|i would want to know|i'd like to know|what's the scale|"
+        "i'd ask|i would ask|i'd want to know|i would want to know|i'd like to know|"
+        "what's the scale|"
         "which platform|who are the users",
         stage=1.4,
     ),
@@ -289,7 +291,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "ranking_model",
         SD,
         "the ranking or prediction model, chosen for a reason",
-        "rank*|re-rank*|rerank*|scoring model|model|gradient boost*|gbdt|xgboost|lightgbm|"
+        "ranker*|ranking|rank by|rank them|rank items|learning to rank|re-rank*|rerank*|"
+        "scoring model|model|gradient boost*|gbdt|xgboost|lightgbm|"
         "logistic regression|neural net*|transformer*|deep learning|classifier*|regression|"
         "collaborative filtering|matrix factori*|llm|language model|fine tun*|fine-tun*",
         stage=0.8,
@@ -356,7 +359,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "diversity",
         TR,
         "relevance versus diversity and novelty",
-        "diversity|diverse|diversif*|serendipit*|variety|repetitive|same kind of content",
+        "diversity|diverse|diversif*|serendipit*|variety|repetitive|same kind of content|"
+        "discover*|familiar*",
         stage=1.2,
     ),
     _c(
@@ -390,7 +394,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "i'd prioriti*|i would prioriti*|i'd ship|i would ship|i'd not ship|i wouldn't ship|"
         "i would not ship|my recommendation|i recommend|i'd recommend|i would recommend|"
         "i'd rather|worth it|i'd accept|i would accept|my decision|i'd decide|we should ship|"
-        "don't ship|not ship|ship it|i'd hold|i would hold|i'd favor|i'd favour|i'd lean|i would lean",
+        "don't ship|not ship|ship it|i'd hold|i would hold|i'd favor|i'd favour|i'd lean|"
+        "i would lean",
         stage=1.4,
     ),
     _c(
@@ -555,9 +560,45 @@ def _phrase_pattern(phrase: str) -> str:
     return pattern + tail
 
 
+_KEY_SPLIT_RE = re.compile(r"[\s\-/]+")
+_TEXT_WORD_RE = re.compile(r"[a-z0-9'’]+")
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """What a text must contain for a concept to possibly match (a cheap pre-check).
+
+    ``words``: first words of the concept's phrases; ``prefixes``: first words that end in a
+    wildcard; ``always``: the concept has a raw-regex phrase and is always run.
+    """
+
+    words: frozenset[str]
+    prefixes: frozenset[str]
+    always: bool
+
+
+def _keys(concept: Concept) -> _Keys:
+    words, prefixes, always = set(), set(), False
+    for phrase in concept.phrases:
+        if phrase.startswith("re:"):
+            always = True
+            continue
+        pieces = [p for p in _KEY_SPLIT_RE.split(phrase.lower()) if p]
+        first = pieces[0]
+        if first.endswith("*") and len(pieces) == 1:
+            prefixes.add(first.rstrip("*"))
+        else:
+            words.add(first.rstrip("*"))
+            if first.endswith("*"):
+                prefixes.add(first.rstrip("*"))
+    return _Keys(frozenset(words), frozenset(prefixes), always)
+
+
 @lru_cache(maxsize=2)
-def concept_patterns(ignore_case: bool = False) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
-    """Each concept with one compiled whole-word regex of its phrases.
+def concept_patterns(
+    ignore_case: bool = False,
+) -> tuple[tuple[Concept, re.Pattern[str], _Keys], ...]:
+    """Each concept with one compiled whole-word regex of its phrases, and its pre-check keys.
 
     By default the patterns expect lower-cased text (``find_concepts`` lower-cases once): that
     runs about twice as fast as case-insensitive matching, which matters for long answers.
@@ -566,19 +607,38 @@ def concept_patterns(ignore_case: bool = False) -> tuple[tuple[Concept, re.Patte
     for concept in CONCEPTS:
         alternatives = sorted((_phrase_pattern(p) for p in concept.phrases), key=len, reverse=True)
         regex = r"(?<![\w/])(?:" + "|".join(alternatives).lower() + r")(?![\w/])"
-        compiled.append((concept, re.compile(regex, re.IGNORECASE if ignore_case else 0)))
+        flags = re.IGNORECASE if ignore_case else 0
+        compiled.append((concept, re.compile(regex, flags), _keys(concept)))
     return tuple(compiled)
 
 
+def _text_keys(lowered: str, max_prefix: int) -> tuple[set[str], set[str]]:
+    words = {w.replace("’", "'") for w in _TEXT_WORD_RE.findall(lowered)}
+    prefixes = {w[:n] for w in words for n in range(1, min(len(w), max_prefix) + 1)}
+    return words, prefixes
+
+
+@lru_cache(maxsize=1)
+def _max_prefix() -> int:
+    return max((len(p) for _, _, k in concept_patterns() for p in k.prefixes), default=1)
+
+
 def find_concepts(text: str) -> list[tuple[int, str]]:
-    """(char offset, concept id) of every concept mention in ``text``, in lexicon order."""
+    """(char offset, concept id) of every concept mention in ``text``, in lexicon order.
+
+    Only concepts whose phrases could start with one of the text's words are searched: an
+    answer mentions a dozen of the lexicon's sixty concepts, and skipping the rest keeps a
+    30-minute transcript fast.
+    """
     lowered = text.lower()
     # Lower-casing keeps offsets for almost all text; when it does not (a few non-ASCII
     # letters expand), fall back to case-insensitive patterns on the original.
     ignore_case = len(lowered) != len(text)
     target = text if ignore_case else lowered
-    return [
-        (match.start(), concept.id)
-        for concept, pattern in concept_patterns(ignore_case)
-        for match in pattern.finditer(target)
-    ]
+    words, prefixes = _text_keys(lowered, _max_prefix())
+    found = []
+    for concept, pattern, keys in concept_patterns(ignore_case):
+        if not (keys.always or keys.words & words or keys.prefixes & prefixes):
+            continue
+        found.extend((match.start(), concept.id) for match in pattern.finditer(target))
+    return found

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.grading.sentences import Sentence
 from engine.grading.result import Evidence
+from engine.grading.sentences import Sentence
 
 MAX_QUOTE_CHARS = 220
 MAX_QUOTES_PER_DIMENSION = 3
@@ -24,7 +24,9 @@ def quote_of(sentence: Sentence) -> Evidence:
     return Evidence(quote=text, start_s=sentence.start_s)
 
 
-def quotes(sentences: Iterable[Sentence], limit: int = MAX_QUOTES_PER_DIMENSION) -> tuple[Evidence, ...]:
+def quotes(
+    sentences: Iterable[Sentence], limit: int = MAX_QUOTES_PER_DIMENSION
+) -> tuple[Evidence, ...]:
     """Quotes for distinct sentences, in the order the candidate said them, at most ``limit``."""
     chosen: dict[int, Sentence] = {}
     for sentence in sentences:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from engine.grading.tokens import word_set
+
 _TOKEN_RE = re.compile(r"([A-Za-z][A-Za-z'’]*)([^\sA-Za-z]*)")
 _ALWAYS = {
     "um": "um",
@@ -23,17 +25,16 @@ _ALWAYS = {
     "hmm": "hmm",
     "basically": "basically",
 }
-_KIND_OK_BEFORE = frozenset(
+_KIND_OK_BEFORE = word_set(
     "a the this that what which any some every one same different each no other these those "
-    "all new first second another".split()
+    "all new first second another"
 )
-_LIKE_OK_BEFORE = frozenset(
+_LIKE_OK_BEFORE = word_set(
     "would i you we they i'd we'd you'd they'd users people looks look looked seems seem feel "
-    "feels felt sounds sound something things stuff much more just exactly really".split()
+    "feels felt sounds sound something things stuff much more just exactly really"
 )
-_YOU_KNOW_OK_AFTER = frozenset(
-    "that what how why whether if where when who which the a an your it this about them him "
-    "her".split()
+_YOU_KNOW_OK_AFTER = word_set(
+    "that what how why whether if where when who which the a an your it this about them him her"
 )
 
 

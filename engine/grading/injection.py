@@ -40,15 +40,13 @@ _INJECTION_RES: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:system|developer) (?:prompt|message|instruction)s?\b",
         r"\b(?:score|rating|grade)\s*(?:=|:|of)\s*[1-4](?:\s*/\s*4|\s*out of (?:4|four))?\b.{0,40}?"
         r"\b(?:for|on) (?:this|every|all|each)\b",
-        r"\b(?:maximum|highest|top|perfect|full) (?:score|marks?|rating|grade)s? (?:on|for|in|across) "
-        r"(?:this|every|all|each)\b",
+        r"\b(?:maximum|highest|top|perfect|full) (?:score|marks?|rating|grade)s? "
+        r"(?:on|for|in|across) (?:this|every|all|each)\b",
     )
 )
 
 
-_ANY_INJECTION_RE = re.compile(
-    "|".join(f"(?:{p.pattern})" for p in _INJECTION_RES), re.IGNORECASE
-)
+_ANY_INJECTION_RE = re.compile("|".join(f"(?:{p.pattern})" for p in _INJECTION_RES), re.IGNORECASE)
 
 
 def is_grader_instruction(sentence: str) -> bool:

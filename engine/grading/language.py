@@ -7,7 +7,7 @@ no language at all, so the text is checked too: English speech is roughly half f
 
 from __future__ import annotations
 
-from engine.grading.tokens import stopword_ratio, tokenize
+from engine.grading.tokens import stopword_ratio, tokenize, word_set
 
 MIN_TOKENS_TO_JUDGE = 8
 MIN_ENGLISH_STOPWORD_RATIO = 0.18
@@ -15,11 +15,11 @@ MIN_ENGLISH_STOPWORD_RATIO = 0.18
 # Frequent words of languages candidates are likely to answer in by mistake; used only to name
 # the language in the warning.
 _LANGUAGE_HINTS: dict[str, frozenset[str]] = {
-    "Spanish": frozenset("el la los las que de y en un una es por para con no se lo como más".split()),
-    "French": frozenset("le la les des et est un une que pour dans pas sur avec ce qui nous".split()),
-    "German": frozenset("der die das und ist nicht ein eine zu mit den wir ich sie auf für".split()),
-    "Portuguese": frozenset("o a os as que de e em um uma é para com não se do da".split()),
-    "Italian": frozenset("il la che di e un una è per non con sono gli le del".split()),
+    "Spanish": word_set("el la los las que de y en un una es por para con no se lo como más"),
+    "French": word_set("le la les des et est un une que pour dans pas sur avec ce qui nous"),
+    "German": word_set("der die das und ist nicht ein eine zu mit den wir ich sie auf für"),
+    "Portuguese": word_set("o a os as que de e em um uma é para com não se do da"),
+    "Italian": word_set("il la che di e un una è per non con sono gli le del"),
 }
 
 
@@ -46,7 +46,7 @@ def non_english_reason(
     language = (reported_language or "en").lower()
     if language not in ("en", "english", ""):
         return f"the transcript's language is {reported_language!r}"
-    letters = [c for c in text if c.isalpha()]
+    letters = [] if text.isascii() else [c for c in text if c.isalpha()]
     if len(letters) >= 20:
         non_latin = sum(1 for c in letters if ord(c) > 0x24F)
         if non_latin / len(letters) > 0.5:

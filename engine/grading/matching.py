@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from engine.grading.tokens import content_words, stem
+from engine.grading.tokens import content_words, stem, word_set
 
 _SYNONYM_GROUPS: dict[str, str] = {
     "user": "user viewer customer member people person audience shopper listener reader "
@@ -44,8 +44,8 @@ _SYNONYM_GROUPS: dict[str, str] = {
     "cost": "cost expensive cheap compute",
     "privacy": "privacy private consent",
     "fair": "fair fairness equity equitable",
-    "long": "long long-term longterm",
-    "short": "short short-term shortterm",
+    "longterm": "long-term longterm",
+    "shortterm": "short-term shortterm",
     "bias": "bias biased skew skewed",
     "feedback": "feedback signal",
     "noise": "noise noisy",
@@ -58,13 +58,13 @@ _SYNONYM_GROUPS: dict[str, str] = {
 }
 # Words that describe what the candidate should *do* in an expected point ("names the users",
 # "explains why CTR misleads"), not what the point is about; an answer never needs to say them.
-_META_WORDS = frozenset(
+_META_WORDS = word_set(
     """name names naming state states stating explain explains explaining propose proposes
     proposing make makes treat treats look looks looking check checks use uses using mention
     mentions describe describes discuss discusses consider considers define defines defining
     identify identifies cover covers handle handles clear clearly concrete specific such e.g
     eg etc example examples including include includes ask asks asking separate separates
-    one two both each""".split()
+    one two both each"""
 )
 _ALTERNATIVES_RE = re.compile(r"\s+(?:such as|e\.g\.?|for example|like|including)\s+|,\s*|\s+or\s+")
 _GENERIC = frozenset({"user", "model", "data", "metric", "feature", "system", "use", "make"})
@@ -91,7 +91,11 @@ def meaning_terms(text: str) -> frozenset[str]:
     return frozenset(normalize_word(w) for w in content_words(text))
 
 
-ECHO_WEIGHT = 0.3
+# Term weights in tenths, kept integral so overlaps do not depend on set iteration order
+# (float sums in a different order can differ in the last bit and flip a threshold).
+FULL_WEIGHT = 10
+GENERIC_WEIGHT = 5
+ECHO_WEIGHT = 3
 
 
 @lru_cache(maxsize=4096)
@@ -110,7 +114,7 @@ def point_variants(point: str) -> tuple[frozenset[str], ...]:
     return (whole, *parts)
 
 
-def _term_weight(term: str, echoed: frozenset[str] = frozenset()) -> float:
+def _term_weight(term: str, echoed: frozenset[str] = frozenset()) -> int:
     """Generic words count half; words the question itself used count less still.
 
     Every answer repeats the question's own words ("home screen", "notifications"), so sharing
@@ -118,7 +122,7 @@ def _term_weight(term: str, echoed: frozenset[str] = frozenset()) -> float:
     """
     if term in echoed:
         return ECHO_WEIGHT
-    return 0.5 if term in _GENERIC else 1.0
+    return GENERIC_WEIGHT if term in _GENERIC else FULL_WEIGHT
 
 
 def threshold(n_terms: int) -> float:

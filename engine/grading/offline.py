@@ -74,7 +74,7 @@ def summarise(scores: Sequence[DimensionScore]) -> str:
             f"Biggest gap: {_label(weakest.id).lower()} ({weakest.score}/4)."
         )
     if weakest.missing:
-        text += f" Next time, {weakest.missing[0].rstrip('.')}."
+        text += f" Not covered there: {weakest.missing[0].rstrip('.')}."
     return text
 
 

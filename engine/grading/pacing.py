@@ -35,7 +35,7 @@ def long_pauses(spans: Sequence[tuple[float, float]]) -> tuple[tuple[float, floa
     """Silences longer than ``LONG_PAUSE_S`` between consecutive words, as (start, end)."""
     return tuple(
         (prev_end, next_start)
-        for (_, prev_end), (next_start, _) in zip(spans, spans[1:])
+        for (_, prev_end), (next_start, _) in zip(spans, spans[1:], strict=False)
         if next_start - prev_end > LONG_PAUSE_S
     )
 
@@ -84,10 +84,7 @@ def measure_pacing(
     if fillers is None:
         fillers = count_fillers(text)
     spans = _timed_spans(transcript)
-    if transcript.has_word_timings:
-        words = len(spans)
-    else:
-        words = len(text.split())
+    words = len(spans) if transcript.has_word_timings else len(text.split())
     if spans:
         first, last = spans[0][0], spans[-1][1]
         duration = max(transcript.duration_s, last)

@@ -136,10 +136,14 @@ def split_sentences(transcript: Transcript) -> list[Sentence]:
     spans = _split_spans(text)
     if not spans:
         return []
-    offsets, starts, ends = _word_char_offsets(transcript) if transcript.has_word_timings else (
-        [],
-        [],
-        [],
+    offsets, starts, ends = (
+        _word_char_offsets(transcript)
+        if transcript.has_word_timings
+        else (
+            [],
+            [],
+            [],
+        )
     )
     sentences: list[Sentence] = []
     words_before = 0
@@ -172,14 +176,3 @@ def split_sentences(transcript: Transcript) -> list[Sentence]:
         )
         words_before += count
     return sentences
-
-
-def time_at_char(transcript: Transcript, char: int) -> float | None:
-    """Start time of the first timed word at or after ``char`` (None without timings)."""
-    if not transcript.has_word_timings:
-        return None
-    offsets, starts, _ = _word_char_offsets(transcript)
-    index = bisect.bisect_left(offsets, char)
-    if index < len(starts):
-        return starts[index]
-    return starts[-1] if starts else None

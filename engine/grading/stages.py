@@ -20,15 +20,15 @@ from engine.grading.concepts import CONCEPTS
 from engine.grading.result import Stage
 
 MIN_VOTE = 0.7
-MIN_STAGE_S = 4.0
-MIN_STAGE_SHARE = 0.04
+MIN_STAGE_S = 3.0
+MIN_STAGE_SHARE = 0.02
 
 _STAGE_WEIGHT = {c.id: (c.dimension, c.stage_weight) for c in CONCEPTS}
 
 
 def _sentence_dimension(concepts: frozenset[str], allowed: Sequence[str]) -> str | None:
     votes: dict[str, float] = {}
-    for concept_id in concepts:
+    for concept_id in sorted(concepts):  # fixed order: float sums must not depend on hashing
         dimension, weight = _STAGE_WEIGHT[concept_id]
         if dimension in allowed:
             votes[dimension] = votes.get(dimension, 0.0) + weight

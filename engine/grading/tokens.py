@@ -11,11 +11,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+
+def word_set(words: str) -> frozenset[str]:
+    """A frozenset from a whitespace-separated word list (keeps long vocabularies readable)."""
+    return frozenset(words.split())
+
+
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’/-][a-z0-9]+)*", re.IGNORECASE)
 
 # Function words: they carry grammar, not content. Their share of an answer also tells a real
 # sentence from a bare list of buzzwords, and English from another language.
-STOP_WORDS: frozenset[str] = frozenset(
+STOP_WORDS: frozenset[str] = word_set(
     """
     a about above after again against all also am an and any are aren't as at be because been
     before being below between both but by can can't cannot could couldn't did didn't do does
@@ -31,7 +37,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     whom whose why will with within without won't would wouldn't yet you you'd you'll you're
     you've your yours yourself yourselves going gonna kind sort like um uh er erm hmm okay ok
     yeah yes right basically actually lot lots maybe probably think know mean guess something
-    """.split()
+    """
 )
 
 # Suffixes stripped longest first; the stem must keep at least three letters.

@@ -19,6 +19,14 @@ from __future__ import annotations
 
 import re
 
+from engine.interviewer.clarification_phrases import (
+    LEAD_INS,
+    QUESTION_OPENINGS,
+    REPEAT_PHRASES,
+    THINK_PHRASES,
+    TOPIC_ALIASES,
+    TOPIC_SYNONYMS,
+)
 from engine.interviewer.generic_probes import mentions, normalise_for_matching
 from engine.interviewer.phrasing import join_sentences, spoken
 from engine.questions.model import Question
@@ -37,291 +45,13 @@ ASSUMPTION_REPLY = "That's up to you. Make a reasonable assumption and state it.
 
 UNKNOWN_TOPIC_REPLY = "As for {topic}, that's up to you: make a reasonable assumption and state it."
 
-# Openings that make a sentence a question even when Whisper drops the question mark.
-QUESTION_OPENINGS: tuple[str, ...] = (
-    "can i ask",
-    "could i ask",
-    "may i ask",
-    "can you tell me",
-    "could you tell me",
-    "can i assume",
-    "could i assume",
-    "is it ok",
-    "is it okay",
-    "should i assume",
-    "should i",
-    "should we",
-    "who are",
-    "who is",
-    "who's",
-    "whose",
-    "what's the",
-    "what is the",
-    "what are the",
-    "what kind",
-    "what sort",
-    "what type",
-    "what platform",
-    "what scale",
-    "what region",
-    "what market",
-    "what metric",
-    "what data",
-    "which",
-    "how many",
-    "how much",
-    "how big",
-    "how large",
-    "how fast",
-    "how often",
-    "how long do",
-    "how long have",
-    "are we",
-    "are the",
-    "are there",
-    "are you",
-    "is there",
-    "is this",
-    "is the",
-    "is it",
-    "do we",
-    "do i",
-    "do you",
-    "does the",
-    "does it",
-    "does this",
-    "did the",
-    "did we",
-    "did anything",
-    "did something",
-    "has the",
-    "has anything",
-    "have we",
-    "have there",
-    "was there",
-    "were there",
-    "when did",
-    "when does",
-    "when is",
-    "where is",
-    "where are",
-    "where do",
-    "would it",
-    "will the",
-    "will it",
-    "quick question",
-    "just to clarify",
-    "to clarify",
-    "a clarifying question",
-    "one clarifying question",
-)
+MAX_REQUEST_WORDS = 20
+"""Asking to hear the question again, or for a moment to think, takes only a few words."""
 
-# Spoken fillers and lead-ins stripped before looking at how a sentence opens.
-_LEAD_INS = re.compile(
-    r"^(?:(?:so|okay|ok|alright|all right|right|um+|uh+|er+|hmm+|well|and|first|firstly|"
-    r"great|sure|thanks|thank you|yeah|yes|before i (?:start|begin|dive in|jump in)|"
-    r"sorry|also|then|one more thing|and also)[\s,.:;!-]+)+"
-)
+REPEAT_REQUEST = "repeat"
+THINK_REQUEST = "think"
 
-# topic -> phrases a candidate uses when asking about it ("*" = any word starting so).
-TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "users": (
-        "user*",
-        "who is this for",
-        "who's this for",
-        "who are we building",
-        "who uses",
-        "who would use",
-        "audience*",
-        "customer*",
-        "viewer*",
-        "people using",
-        "persona*",
-    ),
-    "scale": (
-        "scale",
-        "how many",
-        "how big",
-        "how large",
-        "traffic",
-        "volume*",
-        "daily active*",
-        "monthly active*",
-        "dau",
-        "mau",
-        "qps",
-        "requests per",
-        "size of",
-        "number of",
-    ),
-    "platform": (
-        "platform*",
-        "mobile",
-        "web",
-        "desktop",
-        "ios",
-        "android",
-        "device*",
-        "phone*",
-        "on the app",
-        "an app",
-        "browser*",
-    ),
-    "goal": (
-        "goal*",
-        "objective*",
-        "business",
-        "care about",
-        "trying to achieve",
-        "trying to do",
-        "priorit*",
-        "why are we",
-        "north star",
-        "the aim",
-        "purpose",
-        "what does success",
-    ),
-    "data": (
-        "data",
-        "label*",
-        "logs",
-        "logging",
-        "log ",
-        "what do we log",
-        "what we log",
-        "training set",
-        "signals do we have",
-        "what signals",
-        "tracked",
-        "tracking",
-    ),
-    "latency": (
-        "latency",
-        "how fast",
-        "real time",
-        "realtime",
-        "response time",
-        "millisecond*",
-        "speed",
-    ),
-    "region": (
-        "region*",
-        "countr*",
-        "market*",
-        "global*",
-        "international*",
-        "language*",
-        "locale*",
-        "geograph*",
-        "which part of the world",
-    ),
-    "timeline": (
-        "timeline*",
-        "deadline*",
-        "how long do we have",
-        "how much time do we have",
-        "time frame",
-        "timeframe",
-        "launch date",
-        "when do we need",
-        "when does it need",
-        "by when",
-        "when did",
-        "since when",
-        "how long has",
-        "how long have",
-        "sudden*",
-        "gradual*",
-        "began",
-        "started",
-    ),
-    "metric": (
-        "metric*",
-        "kpi*",
-        "measure*",
-        "success look",
-        "how do we know",
-        "how will we know",
-    ),
-    "budget": (
-        "budget*",
-        "cost*",
-        "compute",
-        "gpu*",
-        "money",
-        "spend",
-        "resources",
-        "hardware",
-        "infrastructure",
-    ),
-    "team": (
-        "team*",
-        "engineer*",
-        "headcount",
-        "staff*",
-        "who builds",
-        "how many people work",
-    ),
-    "history": (
-        "histor*",
-        "previously",
-        "before this",
-        "existing",
-        "current system",
-        "currently",
-        "today",
-        "already",
-        "in place",
-        "baseline",
-        "legacy",
-        "tried before",
-        "changed",
-        "change recently",
-        "recent change*",
-        "release*",
-        "deploy*",
-        "launch*",
-    ),
-}
-
-# Bank topics that are another name for a topic above ("audience" is "users").
-TOPIC_ALIASES: dict[str, str] = {
-    "audience": "users",
-    "customers": "users",
-    "user": "users",
-    "size": "scale",
-    "traffic": "scale",
-    "volume": "scale",
-    "device": "platform",
-    "devices": "platform",
-    "surface": "platform",
-    "objective": "goal",
-    "goals": "goal",
-    "business": "goal",
-    "success": "metric",
-    "metrics": "metric",
-    "kpi": "metric",
-    "labels": "data",
-    "logging": "data",
-    "signals": "data",
-    "speed": "latency",
-    "market": "region",
-    "markets": "region",
-    "country": "region",
-    "geography": "region",
-    "language": "region",
-    "deadline": "timeline",
-    "time": "timeline",
-    "cost": "budget",
-    "compute": "budget",
-    "resources": "budget",
-    "staff": "team",
-    "headcount": "team",
-    "baseline": "history",
-    "changes": "history",
-    "recent_changes": "history",
-    "current_system": "history",
-}
+THINKING_REPLY = "Of course. Take your time, and start whenever you're ready."
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
 
@@ -332,7 +62,7 @@ def _sentences(text: str) -> list[str]:
 
 def _strip_lead_in(sentence: str) -> str:
     lowered = sentence.lower().replace("’", "'")
-    return _LEAD_INS.sub("", lowered).strip()
+    return LEAD_INS.sub("", lowered).strip()
 
 
 def _opens_as_question(sentence: str) -> bool:
@@ -368,6 +98,25 @@ def is_clarifying_question(transcript_text: str) -> bool:
         return False
     statement_words = sum(len(s.split()) for s in sentences if not _is_question_sentence(s))
     return statement_words <= MAX_STATEMENT_WORDS
+
+
+def candidate_request(transcript_text: str) -> str | None:
+    """A short request about the interview itself rather than the problem, if the turn is one.
+
+    Returns:
+        ``REPEAT_REQUEST`` ("could you repeat the question?"), ``THINK_REQUEST`` ("can I take a
+        moment to think?"), or None for anything else, including real answers that happen to
+        contain such words.
+    """
+    words = transcript_text.split()
+    if not words or len(words) > MAX_REQUEST_WORDS:
+        return None
+    text = normalise_for_matching(transcript_text)
+    if mentions(text, REPEAT_PHRASES):
+        return REPEAT_REQUEST
+    if mentions(text, THINK_PHRASES):
+        return THINK_REQUEST
+    return None
 
 
 def canonical_topic(topic: str) -> str:

@@ -37,7 +37,13 @@ from typing import Any
 from engine.errors import ConfigError, MockInterviewError
 from engine.grading.base import Grader, GradeRequest
 from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade
-from engine.interviewer.clarifications import answer_clarification, is_clarifying_question
+from engine.interviewer.clarifications import (
+    REPEAT_REQUEST,
+    THINKING_REPLY,
+    answer_clarification,
+    candidate_request,
+    is_clarifying_question,
+)
 from engine.interviewer.follow_ups import (
     MIN_TIME_FOR_PROBE_S,
     STRONG_SCORE,
@@ -59,6 +65,9 @@ from engine.store.model import (
     Turn,
 )
 from engine.transcript import Transcript
+
+OFFLINE_ENGINE = "offline"
+"""``Grade.engine`` of the offline grader, whose probes come from ``choose_follow_up`` itself."""
 
 PHASE_IDLE = "idle"
 PHASE_SPEAKING = "speaking"
@@ -331,6 +340,9 @@ class Interview:
             line = join_sentences(NOTHING_HEARD_LINE, spoken(self.current_prompt_text))
             return self._speak(line, "repeat")
 
+        request = candidate_request(text) if text else None
+        if request is not None:
+            return self._answer_request(request, transcript, audio_path, duration)
         if text and is_clarifying_question(text):
             return self._answer_clarification(transcript, audio_path, duration)
 
@@ -348,7 +360,7 @@ class Interview:
 
     def repeat(self) -> Action:
         """Say the current prompt again; the candidate keeps answering the same thing."""
-        if self._phase not in (PHASE_SPEAKING, PHASE_LISTENING) or self._state is None:
+        if not self._in_a_question():
             raise InterviewStateError(f"nothing to repeat (phase {self._phase})")
         return self._speak(join_sentences("Sure", spoken(self.current_prompt_text)), "repeat")
 
@@ -358,7 +370,7 @@ class Interview:
         A question skipped before any answer stays in the session, marked ``skipped``, with no
         turns, so the report can say it was not answered.
         """
-        if self._phase not in (PHASE_SPEAKING, PHASE_LISTENING) or self._state is None:
+        if not self._in_a_question():
             raise InterviewStateError(f"nothing to skip (phase {self._phase})")
         if not self._state.record.answer_turns:
             self._state.record.question["skipped"] = True
@@ -368,12 +380,20 @@ class Interview:
         """Stop now; everything answered so far stays in the session and goes to the report."""
         if self._phase == PHASE_GRADING:
             raise InterviewStateError("wait for the answer being graded before ending")
-        if self._phase != PHASE_DONE or self._session.status == STATUS_IN_PROGRESS:
+        if self._session.status != STATUS_COMPLETE:  # every question done: not "early"
             self._session.status = STATUS_ENDED_EARLY
         self._phase = PHASE_DONE
         return Action("report", purpose="closing", question_index=max(self._index, 0))
 
     # ------------------------------------------------------------------------------ internals
+    def _in_a_question(self) -> bool:
+        """A question is being asked or answered (not before start, not at the closing)."""
+        closing = self._last_speak is not None and self._last_speak.purpose == "closing"
+        in_phase = self._phase in (PHASE_SPEAKING, PHASE_LISTENING)
+        return (
+            in_phase and self._state is not None and not (closing and self._phase == PHASE_SPEAKING)
+        )
+
     def _speak(self, text: str, purpose: str) -> Action:
         self._phase = PHASE_SPEAKING
         limit = None if purpose == "closing" else self.time_limit_for_current()
@@ -436,6 +456,26 @@ class Interview:
         turn.interviewer_reply = reply
         return self._speak(reply, "clarification_reply")
 
+    def _answer_request(
+        self,
+        request: str,
+        transcript: Transcript,
+        audio_path: str | Path | None,
+        duration: float,
+    ) -> Action:
+        """Repeat the prompt or grant thinking time; kept as a turn, but not a clarification.
+
+        These turns are recorded (the audio exists and the report shows the exchange) but are
+        not passed to grading as clarifying questions: they say nothing about framing.
+        """
+        if request == REPEAT_REQUEST:
+            reply, purpose = join_sentences("Sure", spoken(self.current_prompt_text)), "repeat"
+        else:
+            reply, purpose = THINKING_REPLY, "clarification_reply"
+        turn = self._new_turn(ROLE_CLARIFICATION, transcript, audio_path, duration)
+        turn.interviewer_reply = reply
+        return self._speak(reply, purpose)
+
     def _take_answer(
         self, transcript: Transcript, audio_path: str | Path | None, duration: float
     ) -> Action:
@@ -481,8 +521,10 @@ class Interview:
 
         The grader sees one answer; the interview sees the whole question. A probe is dropped when
         the per-question limit is reached, when it was already asked, or when time is short. On a
-        follow-up answer, a probe aimed at a dimension the earlier answers already covered well is
-        replaced by the policy's choice over the combined scores.
+        follow-up answer the dimension scores of that short answer alone understate what the
+        candidate has shown, so the offline engine's probe (which is this same policy applied to
+        that one answer) is chosen again over the best scores of all answers on the question; an
+        LLM engine's probe is kept unless it targets a dimension already covered well.
         """
         suggestion = grade.follow_up
         if suggestion is None or request.follow_ups_left <= 0:
@@ -492,7 +534,7 @@ class Interview:
         if request.previous_answers:
             combined = self._combined_scores(grade)
             covered = {s.id for s in combined if s.score is not None and s.score >= STRONG_SCORE}
-            if suggestion.dimension in covered:
+            if grade.engine == OFFLINE_ENGINE or suggestion.dimension in covered:
                 suggestion = choose_follow_up(request, combined)
         if suggestion is None:
             return None

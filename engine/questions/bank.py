@@ -52,7 +52,9 @@ def read_question_file(path: Path, display: str | None = None) -> FileResult:
     for base, entry in _question_entries(document, errors):
         question, problems = parse_question(document, base, entry)
         errors.extend(problems)
-        if question is not None:
+        # A repeated key inside this question means YAML would have dropped one of the values;
+        # the question is held back like any other invalid one.
+        if question is not None and not _has_structural_problem(document, base):
             questions.append(question)
     # Within a file, a repeated id is reported here; across files, by the caller that merges.
     seen: dict[str, Question] = {}
@@ -81,10 +83,26 @@ def load_question_file(path: str | Path) -> list[Question]:
 
 
 def question_files(folder: Path) -> list[Path]:
-    """The YAML files directly inside ``folder``, in a stable order."""
+    """The YAML files directly inside ``folder``, in a stable order (none if unreadable)."""
+    try:
+        return _list_question_files(folder)
+    except OSError:
+        return []
+
+
+def _list_question_files(folder: Path) -> list[Path]:
+    """Like ``question_files`` but lets an unreadable folder raise, for callers that report it.
+
+    Hidden files are skipped: editors and file managers leave ``.name.yaml`` copies and
+    AppleDouble ``._name.yaml`` files next to the real ones.
+    """
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in YAML_SUFFIXES and not p.name.startswith(".") and p.is_file()
+    )
 
 
 def validate_paths(paths_to_check: Iterable[str | Path]) -> list[QuestionBankError]:
@@ -101,7 +119,15 @@ def _read_all(paths_to_check: Iterable[str | Path]) -> list[FileResult]:
     for raw in paths_to_check:
         target = Path(raw)
         if target.is_dir():
-            results.extend(read_question_file(p, str(p)) for p in question_files(target))
+            try:
+                files = _list_question_files(target)
+            except OSError as exc:
+                error = QuestionBankError(
+                    str(raw), None, "", f"cannot list this folder ({exc.strerror or exc})"
+                )
+                results.append(FileResult(str(raw), (), (error,)))
+                continue
+            results.extend(read_question_file(p, str(p)) for p in files)
         elif target.exists():
             results.append(read_question_file(target, str(raw)))
         else:
@@ -140,7 +166,7 @@ class QuestionBank:
     questions: tuple[Question, ...]
     errors: tuple[QuestionBankError, ...] = ()
     files: tuple[str, ...] = ()
-    _by_id: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
+    _by_id: dict[str, Question] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({q.id: q for q in self.questions})
@@ -149,9 +175,23 @@ class QuestionBank:
     def load(cls, include_user: bool = True) -> QuestionBank:
         """The bundled bank, merged with the user's question folder unless told not to."""
         sources: list[Path] = [paths.bundled_question_bank_dir()]
+        problems: list[QuestionBankError] = []
         if include_user:
-            sources.append(paths.user_questions_dir())
-        return cls.from_paths(sources)
+            try:
+                sources.append(paths.user_questions_dir())
+            except OSError as exc:
+                # A read-only or vanished data dir must not cost the user the bundled bank.
+                where = str(exc.filename or paths.DATA_DIR_ENV)
+                reason = exc.strerror or str(exc)
+                problems.append(
+                    QuestionBankError(
+                        where, None, "", f"cannot open your question folder ({reason})"
+                    )
+                )
+        bank = cls.from_paths(sources)
+        if not problems:
+            return bank
+        return cls(bank.questions, (*bank.errors, *problems), bank.files)
 
     @classmethod
     def from_paths(cls, sources: Iterable[str | Path]) -> QuestionBank:
@@ -304,6 +344,10 @@ def _question_entries(
     return []
 
 
+def _has_structural_problem(document: LocatedDocument, base: ValuePath) -> bool:
+    return any(path[: len(base)] == base for path in document.problem_paths)
+
+
 def _duplicate_error(question: Question, first: Question) -> QuestionBankError:
     path, _, line = question.source.rpartition(":")
     return QuestionBankError(
@@ -340,10 +384,11 @@ def default_bank() -> QuestionBank:
     repeated calls cost a few ``stat`` calls. Safe to call from worker threads.
     """
     global _cache
-    key = (
-        _folder_signature(paths.bundled_question_bank_dir()),
-        _folder_signature(paths.user_questions_dir()),
-    )
+    try:
+        user_signature = _folder_signature(paths.user_questions_dir())
+    except OSError:
+        user_signature = ("unavailable",)
+    key = (_folder_signature(paths.bundled_question_bank_dir()), user_signature)
     with _cache_lock:
         if _cache is not None and _cache[0] == key:
             return _cache[1]

@@ -41,6 +41,8 @@ FOLLOW_UP_FIELDS: tuple[str, ...] = ("text", "dimension", "triggers", "constrain
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Topics are matched against the candidate's clarifying question, so they are single words.
 _TOPIC_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+# Trigger phrases are matched against the normalised answer (punctuation turned into spaces).
+_TRIGGER_PATTERN = re.compile(r"^[a-z0-9'][a-z0-9' \-]*\*?$")
 
 
 class _Checker:
@@ -297,6 +299,15 @@ def _check_follow_up(
         # Matching is case-insensitive, so phrases are stored lowercase whatever was typed.
         listed = check.text_list(item["triggers"], (*rel, "triggers"))
         triggers = [phrase.lower() for phrase in listed or ()]
+        for index, phrase in enumerate(triggers):
+            if not _TRIGGER_PATTERN.match(phrase):
+                # Answers are matched after punctuation becomes spaces, so "a/b test" or
+                # "ctr." could never fire; say so instead of leaving a dead probe.
+                check.error(
+                    (*rel, "triggers", index),
+                    f"{phrase!r} can never match: use letters, digits, spaces, hyphens and "
+                    "apostrophes only (a trailing * matches any ending)",
+                )
     constraint = (
         check.text(item["constraint"], (*rel, "constraint")) if "constraint" in item else None
     )

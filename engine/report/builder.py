@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.grading.result import Grade, Pacing, Stage
+from engine.grading.result import FollowUpSuggestion, Grade, Pacing, Stage
 from engine.rubric import DIMENSION_BY_ID, applicable_dimensions
 from engine.store.model import (
     ROLE_CLARIFICATION,
@@ -88,6 +88,11 @@ class AnswerView:
     def text(self) -> str:
         return "" if self.transcript is None else self.transcript.text
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The grader's caveats (too short to grade, not English, instructions ignored...)."""
+        return () if self.grade is None else self.grade.warnings
+
 
 @dataclass(frozen=True)
 class FollowUpExchange:
@@ -126,6 +131,7 @@ class QuestionReport:
     clarifications: tuple[Clarification, ...]
     fallback_notices: tuple[str, ...]
     engines: tuple[str, ...]
+    next_probe: FollowUpSuggestion | None = None
 
     def dimension(self, dimension_id: str) -> DimensionView | None:
         return next((d for d in self.dimensions if d.id == dimension_id), None)
@@ -285,6 +291,8 @@ def _combine_dimensions(
                     best = (score.score, turn.index)
                 gaps = list(score.missing)
                 missing = gaps if missing is None else [m for m in missing if m in gaps]
+        if best is None and not evidence and not missing:
+            continue  # not applicable in any answer (e.g. diagnosis on a design question)
         views.append(
             DimensionView(
                 id=dim_id,
@@ -366,6 +374,9 @@ def build_question_report(number: int, record: QuestionRecord) -> QuestionReport
                 )
             )
     dimensions = _combine_dimensions(category, graded)
+    # The probe the grader proposed after the last answer was never asked: worth practising.
+    last = answers[-1] if answers else None
+    next_probe = last.grade.follow_up if last is not None and last.grade is not None else None
     return QuestionReport(
         number=number,
         question_id=question.get("id") or None,
@@ -379,6 +390,7 @@ def build_question_report(number: int, record: QuestionRecord) -> QuestionReport
         clarifications=tuple(clarifications),
         fallback_notices=tuple(notices),
         engines=tuple(engines),
+        next_probe=next_probe,
     )
 
 
@@ -414,21 +426,28 @@ def build_report(session: Session) -> SessionReport:
     )
 
 
-def compare_gradings(turn: Turn, left: int = -2, right: int = -1) -> GradingComparison:
+def compare_gradings(turn: Turn | AnswerView, left: int = -2, right: int = -1) -> GradingComparison:
     """Put two of a turn's gradings side by side (by default the previous and the newest).
 
+    Accepts a stored ``Turn`` or a report ``AnswerView`` (both keep every grading), so each
+    report format can show the comparison from what it already holds.
+
     Raises:
-        IndexError: the turn does not have those gradings (callers check ``len(turn.gradings)``).
+        IndexError: the turn does not have two gradings at those positions.
     """
     gradings = turn.gradings
-    left_i = left % len(gradings)
-    right_i = right % len(gradings)
+    count = len(gradings)
+    if count < 2 or not (-count <= left < count and -count <= right < count):
+        raise IndexError(f"turn has {count} grading(s); cannot compare #{left} with #{right}")
+    left_i, right_i = left % count, right % count
     a, b = gradings[left_i], gradings[right_i]
     ids = [d.id for d in a.grade.dimensions]
     ids += [d.id for d in b.grade.dimensions if d.id not in ids]
     rows = []
     for dim_id in ids:
         da, db = a.grade.dimension(dim_id), b.grade.dimension(dim_id)
+        if (da is None or da.score is None) and (db is None or db.score is None):
+            continue  # not applicable in either grading
         rows.append(
             ComparisonRow(
                 dimension=dim_id,
@@ -437,8 +456,9 @@ def compare_gradings(turn: Turn, left: int = -2, right: int = -1) -> GradingComp
                 right=None if db is None else db.score,
             )
         )
+    index = turn.turn_index if isinstance(turn, AnswerView) else turn.index
     return GradingComparison(
-        turn_index=turn.index,
+        turn_index=index,
         left=a,
         right=b,
         left_is_current=turn.current_grading == left_i,

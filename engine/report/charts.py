@@ -80,9 +80,9 @@ def stage_timeline_svg(
 ) -> str:
     """Where the time went: coloured stage spans on a time axis, with the limit as a red line."""
     span = max(duration_s, limit_s or 0.0, 1.0) * 1.05
-    left, right, top, bar_h = 10, 10, 8, 22
+    left, right, top, bar_h = 14, 14, 16, 22
     usable = width - left - right
-    height = top + bar_h + 34
+    height = top + bar_h + 22
 
     def x_of(t: float) -> float:
         return left + usable * max(0.0, t) / span
@@ -108,10 +108,11 @@ def stage_timeline_svg(
     t = 0
     while t <= span:
         x = x_of(t)
+        anchor = "start" if t == 0 else "middle"
         parts.append(
             f'<line x1="{x:.1f}" y1="{top + bar_h}" x2="{x:.1f}" y2="{top + bar_h + 4}" '
             f'stroke="#888"/><text x="{x:.1f}" y="{top + bar_h + 15}" font-size="10" '
-            f'text-anchor="middle" fill="#666">{format_clock(t)}</text>'
+            f'text-anchor="{anchor}" fill="#666">{format_clock(t)}</text>'
         )
         t += step
     if limit_s:
@@ -119,7 +120,7 @@ def stage_timeline_svg(
         parts.append(
             f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{top + bar_h + 4}" '
             f'stroke="#c9302c" stroke-width="2" stroke-dasharray="4 2"/>'
-            f'<text x="{x:.1f}" y="{height - 2}" font-size="10" text-anchor="middle" '
+            f'<text x="{x - 4:.1f}" y="{top - 6}" font-size="10" text-anchor="end" '
             f'fill="#c9302c">limit {format_clock(limit_s)}</text>'
         )
     parts.append("</svg>")

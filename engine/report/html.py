@@ -161,6 +161,7 @@ def _answer_html(answer: AnswerView, turn: Turn | None) -> str:
     )
     prompt = f"<blockquote>{escape(answer.prompt)}</blockquote>" if answer.prompt else ""
     feedback = f"<p>{escape(grade.feedback)}</p>" if grade and grade.feedback else ""
+    feedback += "".join(f'<div class="notice">{escape(w)}</div>' for w in answer.warnings)
     return (
         f"<h3>{kind} {answer.turn_index}{graded}</h3>{prompt}{feedback}"
         f"<h4>Pacing</h4>{_pacing_html(answer)}<h4>Transcript</h4>{_transcript_html(answer)}"
@@ -200,6 +201,13 @@ def _question_html(question: QuestionReport, session: Session) -> str:
             for c in question.clarifications
         )
         parts.append(f"<h3>Clarifying questions</h3><ul>{items}</ul>")
+    if question.next_probe is not None:
+        probe = question.next_probe
+        parts.append(
+            f'<div class="note"><strong>Practise next:</strong> an interviewer would now ask '
+            f"&ldquo;{escape(probe.text)}&rdquo; ({escape(dimension_label(probe.dimension))})"
+            "</div>"
+        )
     parts.extend(_answer_html(a, turns.get(a.turn_index)) for a in question.answers)
     return "".join(parts)
 

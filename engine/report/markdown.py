@@ -137,6 +137,13 @@ def _question_md(question: QuestionReport, turns: dict[int, Turn]) -> list[str]:
         lines += ["### Clarifying questions", ""]
         lines += [f"- \u201c{c.asked}\u201d → {c.reply}" for c in question.clarifications]
         lines.append("")
+    if question.next_probe is not None:
+        probe = question.next_probe
+        lines += [
+            f"**Practise next:** an interviewer would now ask \u201c{probe.text}\u201d "
+            f"({dimension_label(probe.dimension)})",
+            "",
+        ]
     for answer in question.answers:
         kind = "Follow-up answer" if answer.role == ROLE_FOLLOW_UP else "Answer"
         grade = answer.grade
@@ -146,6 +153,7 @@ def _question_md(question: QuestionReport, turns: dict[int, Turn]) -> list[str]:
             lines += [f"_Asked:_ {answer.prompt}", ""]
         if grade and grade.feedback:
             lines += [grade.feedback, ""]
+        lines += [f"> **Caveat:** {warning}\n" for warning in answer.warnings]
         lines += ["**Pacing**", ""] + _pacing_md(answer) + [""]
         lines += ["**Transcript**", ""] + _transcript_md(answer)
         turn = turns.get(answer.turn_index)

@@ -16,13 +16,14 @@ from engine.report.builder import (
     QuestionReport,
     SessionReport,
     build_report,
+    compare_gradings,
     dimension_label,
     format_clock,
 )
 from engine.report.charts import SCORE_COLOURS, colour_of
 from engine.rubric import SCORE_LABELS, SCORE_MAX
 from engine.store.atomic import atomic_write_bytes
-from engine.store.model import ROLE_FOLLOW_UP, Session
+from engine.store.model import ROLE_FOLLOW_UP, GradingRecord, Session
 
 _REPLACEMENTS = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
@@ -151,6 +152,10 @@ def _answer(writer: _ReportPDF, answer: AnswerView) -> None:
     writer.text(f"{kind} {answer.turn_index}{graded}", size=12, style="B", height=7)
     if answer.prompt:
         writer.text(f"Asked: {answer.prompt}", size=9, style="I")
+    for warning in answer.warnings:
+        writer.text(f"Caveat: {warning}", size=9, style="I", colour=(160, 90, 0))
+    if grade and grade.feedback:
+        writer.text(grade.feedback, size=9)
     pacing = answer.pacing
     if pacing is not None:
         limit = format_clock(pacing.time_limit_s) if pacing.time_limit_s else "none"
@@ -172,7 +177,32 @@ def _answer(writer: _ReportPDF, answer: AnswerView) -> None:
         for segment in transcript.segments:
             stamp = f"[{format_clock(segment.start)}] " if transcript.has_word_timings else ""
             writer.text(f"{stamp}{segment.text.strip()}", size=9)
+    if len(answer.gradings) >= 2:
+        _comparison(writer, answer)
     writer.gap(3)
+
+
+def _comparison(writer: _ReportPDF, answer: AnswerView) -> None:
+    comp = compare_gradings(answer)
+
+    def name(record: GradingRecord, current: bool) -> str:
+        model = f", Whisper {record.whisper_model}" if record.whisper_model else ""
+        return f"{record.engine}{model} ({record.graded_at}){' [current]' if current else ''}"
+
+    writer.ensure_space(20)
+    writer.text(f"Gradings side by side ({len(answer.gradings)} kept)", size=10, style="B")
+    writer.text(f"A: {name(comp.left, comp.left_is_current)}", size=8)
+    writer.text(f"B: {name(comp.right, comp.right_is_current)}", size=8)
+    for row in comp.rows:
+        a = "n/a" if row.left is None else str(row.left)
+        b = "n/a" if row.right is None else str(row.right)
+        delta = "" if row.delta is None else f" ({row.delta:+d})"
+        writer.text(f"  {row.label}: A {a} / B {b}{delta}", size=8)
+    writer.text(
+        f"  Overall: A {comp.left.grade.overall:.2f} / B {comp.right.grade.overall:.2f} "
+        f"({comp.overall_delta:+.2f})",
+        size=8,
+    )
 
 
 def _question(writer: _ReportPDF, question: QuestionReport) -> None:
@@ -205,6 +235,14 @@ def _question(writer: _ReportPDF, question: QuestionReport) -> None:
         writer.text(f"Answer: {f.answer_text or 'no answer transcribed'}", size=9)
     for c in question.clarifications:
         writer.text(f'Clarifying question: "{c.asked}" -> {c.reply}', size=9)
+    if question.next_probe is not None:
+        probe = question.next_probe
+        writer.text(
+            f'Practise next: an interviewer would now ask "{probe.text}" '
+            f"({dimension_label(probe.dimension)})",
+            size=9,
+            style="B",
+        )
     writer.gap(2)
     for answer in question.answers:
         _answer(writer, answer)

@@ -88,11 +88,11 @@ def import_recording(
         kind=IMPORT_KIND,
         settings={
             "engine": engine,
-            "whisper_model": model or "",
+            "whisper_model": transcriber.model_name,
             "source_file": source.name,
             "time_limit_s": question.time_limit_s,
         },
-        title=question.id or question.prompt,
+        title=f"{source.stem} ({question.id or 'free question'})",
     )
     try:
         wav = turn_audio_path(session, 1)

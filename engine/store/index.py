@@ -15,6 +15,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +231,21 @@ def _summary_from_row(row: sqlite3.Row, root: Path) -> SessionSummary:
     )
 
 
+def _created_from_folder(folder: Path) -> str:
+    """When an unreadable session was made: its folder name's local time, else the folder mtime.
+
+    Kept in the same UTC ISO form as ``created_at`` so corrupt rows sort among the others.
+    """
+    try:
+        local = datetime.strptime(folder.name[:15], "%Y%m%d-%H%M%S").astimezone()
+    except ValueError:
+        try:
+            local = datetime.fromtimestamp(folder.stat().st_mtime).astimezone()
+        except OSError:
+            return ""
+    return local.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
 def _read_folder(folder: Path) -> tuple[SessionSummary, str]:
     """Summarise one folder; a folder that cannot be read becomes a flagged row, not an error."""
     from engine.store.sessions import load_session_folder
@@ -237,11 +253,23 @@ def _read_folder(folder: Path) -> tuple[SessionSummary, str]:
     try:
         session = load_session_folder(folder)
     except MockInterviewError as exc:
-        created = folder.name[:15] if folder.name[:8].isdigit() else ""
+        created = _created_from_folder(folder)
         return SessionSummary(
             id=folder.name, folder=folder, created_at=created, problem=str(exc)
         ), ""
-    summary = summarize(session, folder)
+    try:
+        summary = summarize(session, folder)
+    except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
+        # Parsed but inconsistent (hand-edited?): list it flagged rather than fail the library.
+        problem = f"{folder.name}: session.json is inconsistent ({type(exc).__name__}: {exc})"
+        return SessionSummary(
+            id=session.id,
+            folder=folder,
+            created_at=session.created_at,
+            status=session.status,
+            kind=session.kind,
+            problem=problem,
+        ), ""
     return summary, search_text_of(session, summary)
 
 
@@ -359,7 +387,12 @@ class LibraryIndex:
             raise
 
     def record(self, session: Session, folder: Path) -> None:
-        """Upsert the row of a session that was just saved (no re-read of the file)."""
+        """Upsert the row of a session that was just saved (no re-read of the file).
+
+        Sessions saved outside the library's folder (``demo --out DIR``) are not indexed.
+        """
+        if Path(folder).resolve().parent != self.root.resolve():
+            return
         summary = summarize(session, folder)
         row = _row_from_summary(summary, _json_stamp(folder), search_text_of(session, summary))
         with self.connection() as conn:
@@ -415,8 +448,15 @@ class LibraryIndex:
             if self._memory is not None:
                 raise
             conn = self._use_memory()
-            self.sync(conn)
-            return conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError:
+            # Damage found only now (a malformed page): start over from the folders, once.
+            with index_rebuild_lock(self.path):
+                self._discard_file()
+            with self.connection() as conn:
+                self.sync(conn)
+                return conn.execute(sql, params).fetchall()
+        self.sync(conn)
+        return conn.execute(sql, params).fetchall()
 
     def list(self, search: str | None = None) -> list[SessionSummary]:
         """All sessions, newest first; ``search`` keeps those mentioning every word of it."""

@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import socket
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,10 +33,29 @@ def _process_start_ticks(pid: int) -> str | None:
     return fields[19] if len(fields) > 19 else None
 
 
+def _windows_pid_alive(pid: int) -> bool:
+    """Windows has no signal 0 (``os.kill(pid, 0)`` would send Ctrl-C), so ask the kernel."""
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
+
+
 def pid_alive(pid: int) -> bool:
     """True when a process with this id exists (a permission error still means it exists)."""
     if pid <= 0:
         return False
+    if sys.platform == "win32":
+        return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -91,6 +111,15 @@ def release_session_lock(folder: str | Path) -> None:
     """Drop this process's lock on ``folder``; another process's lock is left in place."""
     owner = read_lock(folder)
     if owner is not None and owner.pid != os.getpid():
+        return
+    with contextlib.suppress(OSError):
+        lock_path(folder).unlink()
+
+
+def clear_stale_lock(folder: str | Path) -> None:
+    """Remove a lock whose owner is gone (after recovery), so the folder looks clean again."""
+    owner = read_lock(folder)
+    if owner is not None and owner.is_alive():
         return
     with contextlib.suppress(OSError):
         lock_path(folder).unlink()

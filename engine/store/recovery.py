@@ -15,7 +15,7 @@ from pathlib import Path
 
 from engine.errors import MockInterviewError
 from engine.store.index import LibraryIndex
-from engine.store.locks import has_live_owner
+from engine.store.locks import clear_stale_lock, has_live_owner
 from engine.store.model import (
     ROLE_ANSWER,
     ROLE_CLARIFICATION,
@@ -116,7 +116,7 @@ def recover_session(session: Session) -> list[Turn]:
             continue
         try:
             duration = repair_wav(path)
-        except MockInterviewError as exc:
+        except (MockInterviewError, OSError, ValueError) as exc:
             notes.append(f"turn {turn.index}: recording could not be repaired ({exc})")
             continue
         if duration > 0 and abs(duration - turn.duration_s) > 0.05:
@@ -150,5 +150,6 @@ def recover_interrupted(index: LibraryIndex | None = None) -> list[Session]:
             continue
         recover_session(session)
         save_session(session)
+        clear_stale_lock(summary.folder)
         recovered.append(session)
     return recovered

@@ -19,17 +19,19 @@ from typing import Any
 from engine import paths
 from engine.errors import SessionError, StorageFullError
 from engine.store.atomic import atomic_write_text, save_emergency_copy, storage_problem
-from engine.store.index import SESSION_FILE, LibraryIndex, SessionSummary
+from engine.store.index import SESSION_FILE, LibraryIndex, ProgressPoint, SessionSummary
 from engine.store.locks import acquire_session_lock, release_session_lock
-from engine.store.migrations import migrate
-from engine.store.model import STATUS_IN_PROGRESS, Session
+from engine.store.migrations import migrate, schema_version_of
+from engine.store.model import SCHEMA_VERSION, STATUS_IN_PROGRESS, Session
 
 __all__ = [
+    "ProgressPoint",
     "SessionSummary",
     "create_session",
     "list_sessions",
     "load_session",
     "load_session_folder",
+    "progress_points",
     "recover_interrupted",
     "resolve_session_folder",
     "save_session",
@@ -180,6 +182,17 @@ def resolve_session_folder(ref: str | Path) -> Path:
     )
 
 
+def _keep_original(folder: Path, raw: str, version: int) -> None:
+    """Keep the pre-upgrade file once, so the next save (in the new format) loses nothing.
+
+    Best effort: a read-only folder simply keeps its original ``session.json`` untouched.
+    """
+    backup = folder / f"{SESSION_FILE}.v{version}.bak"
+    if not backup.exists():
+        with contextlib.suppress(OSError, SessionError):
+            atomic_write_text(backup, raw)
+
+
 def load_session_folder(folder: Path) -> Session:
     """Read, migrate and parse ``folder/session.json``.
 
@@ -201,7 +214,10 @@ def load_session_folder(folder: Path) -> Session:
         ) from exc
     if not isinstance(data, dict):
         raise SessionError(f"{folder.name}: {SESSION_FILE} is corrupt (not a JSON object)")
+    version = schema_version_of(data)
     data = migrate(data, source=f"{folder.name}/{SESSION_FILE}")
+    if version < SCHEMA_VERSION:
+        _keep_original(folder, raw, version)
     try:
         session = Session.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -224,6 +240,11 @@ def load_session(ref: str | Path) -> Session:
 def list_sessions(search: str | None = None) -> list[SessionSummary]:
     """The library, newest first, with corrupt folders flagged (``summary.problem``)."""
     return LibraryIndex().list(search)
+
+
+def progress_points() -> list[ProgressPoint]:
+    """Graded sessions oldest first, for the overall / per-dimension / pacing trend charts."""
+    return LibraryIndex().progress()
 
 
 def recover_interrupted() -> list[Session]:

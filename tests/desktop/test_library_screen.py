@@ -9,8 +9,9 @@ all run through the screen's controller off the UI thread; tests wait on its sig
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from desktop.screens.library_screen import LibraryScreen
 
@@ -54,8 +55,9 @@ def make_interrupted_session(jfk_path) -> str:
 
     session = create_session(title="killed mid answer")
     session.questions.append(
-        QuestionRecord(question={"id": None, "text": FREE_QUESTION, "category": "metrics",
-                                 "time_limit_s": 120})
+        QuestionRecord(
+            question={"id": None, "text": FREE_QUESTION, "category": "metrics", "time_limit_s": 120}
+        )
     )
     save_session(session)
     write_wav(turn_audio_path(session, 1), load_audio(jfk_path))
@@ -72,7 +74,10 @@ def test_library_lists_sessions_flags_corrupt_and_searches(qtbot, screen, jfk_pa
     assert ids == {first.id, second.id, broken}
     assert screen.tree.topLevelItemCount() == 3
     corrupt_row = screen.row_for(broken)
-    assert corrupt_row.text(4).startswith("Corrupt:") and "not valid JSON" in corrupt_row.text(4)
+    assert corrupt_row.text(4) == "Corrupt" and "not valid JSON" in corrupt_row.text(1)
+    assert screen.tree.indexOfTopLevelItem(corrupt_row) == 2  # oldest, so listed last
+    screen.tree.setCurrentItem(corrupt_row)
+    assert "not valid JSON" in screen.detail_label.text()  # the full reason, wrapped
     good_row = screen.row_for(first.id)
     assert good_row.text(3) == f"{first.turns[0].grade.overall:.1f}"
     assert good_row.text(4) == "complete"
@@ -82,6 +87,22 @@ def test_library_lists_sessions_flags_corrupt_and_searches(qtbot, screen, jfk_pa
     assert len(screen.wpm_chart.series[0].points) == 2
     screen.show()
     screen.grab().save(str(artifacts_dir / "library_screen.png"))
+    # Hovering a point of the progress chart names the session and its score.
+    chart = screen.overall_chart
+    x, y = overall.points[-1]
+    at = chart.point_position(x, y)
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        at,
+        chart.mapToGlobal(at),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(chart.point_hovered, timeout=2000) as hovered:
+        QApplication.sendEvent(chart, move)  # offscreen QTest.mouseMove sends no hover moves
+    assert hovered.args[0] == chart.tooltip_text(overall, x, y)
+    assert f"{y:.3g}" in hovered.args[0] and "#2" in hovered.args[0]
     screen.charts.setCurrentIndex(1)
     screen.grab().save(str(artifacts_dir / "library_screen_dimensions.png"))
     screen.charts.setCurrentIndex(2)
@@ -120,12 +141,16 @@ def test_interrupted_session_is_flagged_and_recovered(qtbot, screen, jfk_path):
     [turn] = session.turns
     assert "ask not what your country" in turn.transcript.text.lower()
     assert turn.grade is not None and turn.grade.engine == "offline"
-    qtbot.waitUntil(lambda: screen.row_for(session_id) is not None
-                    and screen.row_for(session_id).text(3) != "—", timeout=20000)
+    qtbot.waitUntil(
+        lambda: (
+            screen.row_for(session_id) is not None and screen.row_for(session_id).text(3) != "—"
+        ),
+        timeout=20000,
+    )
     assert screen.tree.itemWidget(screen.row_for(session_id), 5) is None
 
 
-def test_import_dialog_imports_in_the_background(qtbot, screen, jfk_path):
+def test_import_dialog_imports_in_the_background(qtbot, screen, jfk_path, artifacts_dir):
     refresh(qtbot, screen)
     assert screen.summaries == []
     dialog = screen.open_import_dialog()
@@ -137,6 +162,7 @@ def test_import_dialog_imports_in_the_background(qtbot, screen, jfk_path):
     dialog.file_edit.setText(str(jfk_path))
     dialog.free_radio.setChecked(True)
     dialog.question_edit.setText(FREE_QUESTION)
+    dialog.grab().save(str(artifacts_dir / "import_dialog.png"))
     with qtbot.waitSignal(screen.controller.session_changed, timeout=30000) as done:
         dialog.import_button.click()
         assert screen.busy_bar.isVisibleTo(screen)  # progress shown while it runs

@@ -156,14 +156,16 @@ def dark_palette() -> QPalette:
 def save_full_page(screen: ReportScreen, path: Path) -> None:
     """Grab the whole scrollable question page, not just the visible part."""
     screen.resize(1000, 900)
+    QApplication.processEvents()
     screen.grab().save(str(path))
     page = screen.tabs.currentWidget().widget()
     page.resize(page.width(), page.sizeHint().height())
     page.grab().save(str(path.with_name(path.stem + "_page.png")))
 
 
-def test_report_shows_real_grades_and_renders_light_and_dark(qtbot, screen, real_session,
-                                                            artifacts_dir):
+def test_report_shows_real_grades_and_renders_light_and_dark(
+    qtbot, screen, real_session, artifacts_dir
+):
     screen.show_session(real_session)
     screen.show()
     report = screen.report
@@ -173,7 +175,9 @@ def test_report_shows_real_grades_and_renders_light_and_dark(qtbot, screen, real
 
     [score_chart] = screen.tabs.currentWidget().widget().findChildren(ScoreChart)
     shown = {bar.dimension_id: bar.score for bar in score_chart.bars}
-    assert shown == {d.id: (None if d.score is None else float(d.score)) for d in question.dimensions}
+    assert shown == {
+        d.id: (None if d.score is None else float(d.score)) for d in question.dimensions
+    }
     assert f"{question.overall:.1f}" in score_chart.accessibleDescription()
     # Both answers have a stage timeline and the follow-up exchange names its probe.
     from desktop.widgets.stage_timeline import StageTimeline
@@ -211,8 +215,11 @@ def test_clicking_an_evidence_quote_asks_to_replay_that_moment(qtbot, screen, re
     qtbot.waitExposed(screen)
     with qtbot.waitSignal(screen.replay_requested, timeout=2000) as blocker:
         qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
-    assert blocker.args == [real_session.id, target.ref.turn_index,
-                            pytest.approx(target.ref.start_s)]
+    assert blocker.args == [
+        real_session.id,
+        target.ref.turn_index,
+        pytest.approx(target.ref.start_s),
+    ]
     # The quote is really in that turn's transcript, said at about that time.
     turn = next(t for t in real_session.turns if t.index == target.ref.turn_index)
     first_word = target.ref.quote.split()[0].strip(",.?").lower()
@@ -247,7 +254,9 @@ def test_export_to_a_missing_folder_reports_an_error(qtbot, screen, real_session
     assert "does not exist" in blocker.args[0]
 
 
-def test_llm_regrade_without_a_server_falls_back_and_can_be_compared(qtbot, screen, real_session):
+def test_llm_regrade_without_a_server_falls_back_and_can_be_compared(
+    qtbot, screen, real_session, artifacts_dir
+):
     """No LLM is configured in tests: the LLM engine must fall back and the report must say so."""
     screen.show_session(real_session)
     with qtbot.waitSignal(screen.controller.session_changed, timeout=30000):
@@ -259,6 +268,10 @@ def test_llm_regrade_without_a_server_falls_back_and_can_be_compared(qtbot, scre
     view = screen.open_compare()
     assert view is not None and view.left_combo.count() == 2
     assert "(current)" in view.right_combo.currentText()
+    screen.show()
+    QApplication.processEvents()
+    screen.grab().save(str(artifacts_dir / "report_screen_fallback.png"))
+    screen.compare_dialog.grab().save(str(artifacts_dir / "grading_compare.png"))
     # Make the first grading current again; the choice is saved to disk.
     with qtbot.waitSignal(screen.controller.session_changed, timeout=10000):
         view.make_left_current.click()
@@ -266,3 +279,120 @@ def test_llm_regrade_without_a_server_falls_back_and_can_be_compared(qtbot, scre
 
     stored = load_session(real_session.id)
     assert stored.turns[0].current_grading == 0
+
+
+def test_interrupted_session_offers_transcribe_and_grade(qtbot, screen, jfk_path, artifacts_dir):
+    """A recording whose process died: audio on disk, nothing transcribed, recovered on start."""
+    from engine.speech.audio_io import load_audio, write_wav
+    from engine.store.locks import lock_path
+    from engine.store.sessions import create_session, recover_interrupted, save_session
+    from engine.store.sessions import turn_audio_path
+
+    session = create_session(title="Cut short by a crash")
+    session.questions.append(
+        QuestionRecord(
+            question={
+                "id": QUESTION_ID,
+                "text": "Design the feed.",
+                "category": "design",
+                "time_limit_s": 60,
+            }
+        )
+    )
+    save_session(session)
+    write_wav(turn_audio_path(session, 1), load_audio(jfk_path))
+    lock_path(session.folder).unlink()
+    [recovered] = recover_interrupted()
+    screen.show_session(recovered)
+    screen.show()
+    buttons = [
+        b
+        for b in screen.findChildren(type(screen.back_button))
+        if b.text() == "Transcribe and grade"
+    ]
+    assert len(buttons) == 1 and buttons[0].isVisible()
+    assert "not graded" in screen.subtitle_label.text()
+    qtbot.wait(30)  # let the scroll area lay out before the screenshot
+    screen.grab().save(str(artifacts_dir / "report_screen_interrupted.png"))
+    with qtbot.waitSignal(screen.controller.session_changed, timeout=30000):
+        buttons[0].click()
+    [turn] = screen.session.turns
+    assert turn.grade is not None and "country" in turn.transcript.text.lower()
+    leftover = [
+        b
+        for b in screen.findChildren(type(screen.back_button))
+        if b.text() == "Transcribe and grade"
+    ]
+    assert leftover == []
+    assert "ended early" in screen.subtitle_label.text()
+
+
+def test_several_questions_get_a_summary_tab(qtbot, screen, spoken_answers):
+    """Two questions answered: a summary tab with the per-dimension averages comes first."""
+    from desktop.widgets.score_chart import ScoreChart
+    from engine.grading.engines import make_grader
+    from engine.questions.bank import default_bank
+    from engine.store.regrade import grade_request_for
+    from engine.store.sessions import save_session
+
+    session = build_real_session(spoken_answers)
+    question = next(q for q in default_bank().questions if q.category == "metrics")
+    record = QuestionRecord(question=dict(question.to_ref(), time_limit_s=question.time_limit_s))
+    session.questions.append(record)
+    first = session.turns[0]
+    turn = Turn(
+        index=3,
+        role=ROLE_ANSWER,
+        prompt=question.prompt,
+        audio=first.audio,
+        duration_s=first.duration_s,
+        transcript=first.transcript,
+    )
+    record.turns.append(turn)
+    grade = make_grader().grade(grade_request_for(session, record, turn, question))
+    turn.add_grading(GradingRecord(grade=grade, whisper_model=first.transcript.model))
+    save_session(session)
+
+    screen.show_session(session)
+    assert [screen.tabs.tabText(i).split(" ")[0] for i in range(3)] == ["Summary", "Q1", "Q2"]
+    [summary_chart] = screen.tabs.widget(0).widget().findChildren(ScoreChart)
+    averages = screen.report.dimension_averages()
+    assert {b.dimension_id: b.score for b in summary_chart.bars} == averages
+    # The replay button follows the selected tab: on Q2 it replays answer 3.
+    screen.tabs.setCurrentIndex(2)
+    with qtbot.waitSignal(screen.replay_requested, timeout=1000) as replay:
+        screen.replay_button.click()
+    assert replay.args == [session.id, 3, 0.0]
+
+
+def test_stage_timeline_marks_overtime(qtbot, real_session, artifacts_dir):
+    """The same real stages against a limit the answer overran."""
+    from desktop.widgets.stage_timeline import StageTimeline
+
+    grade = real_session.turns[0].grade
+    timeline = StageTimeline()
+    qtbot.addWidget(timeline)
+    timeline.resize(700, timeline.sizeHint().height())
+    limit = grade.pacing.duration_s - 8.0
+    timeline.set_timeline(grade.pacing.stages, grade.pacing.duration_s, limit)
+    summary = timeline.summary()
+    assert "over" in summary and "Problem framing" in summary
+    assert sum(s for _, s in timeline.totals()) == pytest.approx(
+        sum(st.end_s - st.start_s for st in grade.pacing.stages)
+    )
+    timeline.show()
+    timeline.grab().save(str(artifacts_dir / "stage_timeline_overtime.png"))
+
+
+def test_retranscribe_with_a_chosen_model_keeps_the_old_transcript(qtbot, screen, real_session):
+    screen.show_session(real_session)
+    menu = screen.retranscribe_button.menu()
+    menu.aboutToShow.emit()
+    actions = [a for a in menu.actions() if a.isEnabled()]
+    assert actions and actions[0].text().startswith("Whisper ")
+    with qtbot.waitSignal(screen.controller.session_changed, timeout=60000):
+        actions[0].trigger()
+    for turn in screen.session.turns:
+        assert len(turn.transcript_history) == 1 and len(turn.gradings) == 2
+        assert turn.transcript.text == turn.transcript_history[0].text  # same model, same words
+    assert screen.compare_button.isEnabled()

@@ -27,6 +27,10 @@ USER_QUESTION = """\
   follow_ups:
     - text: How would you handle a commute that ends halfway through an episode?
       dimension: user_signals
+    - text: Which metric tells you the recommendations work for commuters?
+      dimension: metrics
+    - text: How would you serve recommendations with no signal in a tunnel?
+      dimension: system_design
   clarifications:
     users: People who listen on trains and in cars.
 """
@@ -47,9 +51,7 @@ def shown_setup(qtbot) -> SetupScreen:
 
 def test_choices_persist_into_a_new_window(qtbot, artifacts_dir: Path) -> None:
     screen = shown_setup(qtbot)
-    first_two = [
-        screen.question_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(2)
-    ]
+    first_two = [screen.question_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(2)]
     screen.pick_radio.setChecked(True)
     screen.set_picked(first_two)
     screen.time_limit_spin.setValue(4)
@@ -154,3 +156,57 @@ def test_settings_dialog_never_stores_the_key_in_a_file(qtbot, artifacts_dir: Pa
     for file in paths.data_dir().rglob("*"):
         if file.is_file():
             assert secret not in file.read_text(encoding="utf-8", errors="ignore")
+
+
+def _is_internal_part(widget) -> bool:
+    """Qt's own sub-widgets (a spin box's line edit, a combo's popup, a clear button)."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit
+
+    parent = widget.parent()
+    while parent is not None:
+        if isinstance(parent, (QAbstractSpinBox, QComboBox, QLineEdit)):
+            return True
+        parent = parent.parent()
+    return False
+
+
+def test_every_control_has_an_accessible_name(main_window, qtbot) -> None:
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSpinBox,
+        QAbstractItemView,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+        QWidget,
+    )
+
+    window = main_window
+    window.open_settings()
+    dialog = window._settings_dialog
+    unnamed = []
+    for root in (window.setup_screen, window.interview_screen, dialog):
+        kinds = (
+            QAbstractButton,
+            QAbstractSpinBox,
+            QAbstractItemView,
+            QComboBox,
+            QLineEdit,
+            QPlainTextEdit,
+            QTextEdit,
+        )
+        controls = [w for w in root.findChildren(QWidget) if isinstance(w, kinds)]
+        for widget in controls:
+            if _is_internal_part(widget):
+                continue
+            label = widget.accessibleName() or (
+                widget.text() if isinstance(widget, QAbstractButton) else ""
+            )
+            if not label.strip():
+                unnamed.append(
+                    f"{type(widget).__name__} {widget.objectName()!r} under "
+                    f"{type(widget.parent()).__name__} in {type(root).__name__}"
+                )
+    dialog.close()
+    assert not unnamed, unnamed

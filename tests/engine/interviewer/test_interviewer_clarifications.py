@@ -7,6 +7,7 @@ import pytest
 from engine.interviewer.clarifications import (
     ASSUMPTION_REPLY,
     answer_clarification,
+    candidate_request,
     is_clarifying_question,
     topics_asked,
 )
@@ -147,3 +148,24 @@ def test_reply_is_spoken_style() -> None:
     reply = answer_clarification(FEED, "What's the scale?")
     assert not any(ch.isdigit() for ch in reply)
     assert reply.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Sorry, could you repeat the question?", "repeat"),
+        ("Can you say that again?", "repeat"),
+        ("Can I take a moment to think?", "think"),
+        ("Let me think for a second.", "think"),
+        ("Who are the users?", None),
+        ("", None),
+        # A real answer that happens to contain the words is still an answer.
+        (
+            "Let me think about the users first: viewers want quick entertainment and creators "
+            "want reach, so the goal is long term satisfaction, measured by weekly retention.",
+            None,
+        ),
+    ],
+)
+def test_requests_about_the_interview_itself_are_recognised(text: str, kind: str | None) -> None:
+    assert candidate_request(text) == kind

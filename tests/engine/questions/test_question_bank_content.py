@@ -112,10 +112,7 @@ def test_diagnosis_appears_only_on_diagnose_questions(bank: QuestionBank) -> Non
 
 def _triggered(bank: QuestionBank, words: set[str]) -> list[tuple[Question, str]]:
     return [
-        (q, f.dimension)
-        for q in bank.questions
-        for f in q.follow_ups
-        if words & set(f.triggers)
+        (q, f.dimension) for q in bank.questions for f in q.follow_ups if words & set(f.triggers)
     ]
 
 
@@ -133,9 +130,9 @@ def test_answers_proposing_heavy_models_get_asked_about_latency_and_cost(
     assert len({q.id for q, _ in hits}) >= 8
     for question, _ in hits:
         probe = next(f for f in question.follow_ups if HEAVY_MODEL_WORDS & set(f.triggers))
-        assert re.search(r"latency|millisecond|cost|expensive|afford|slow|seconds|worth", probe.text, re.I), (
-            question.id
-        )
+        assert re.search(
+            r"latency|millisecond|cost|expensive|afford|slow|seconds|worth", probe.text, re.I
+        ), question.id
 
 
 def test_personalized_answers_can_be_asked_about_feedback_loops(bank: QuestionBank) -> None:
@@ -153,6 +150,16 @@ def test_many_questions_carry_trigger_and_constraint_follow_ups(bank: QuestionBa
             if follow_up.constraint:
                 assert 2 <= len(follow_up.constraint.split()) <= 8, question.id
     assert all(t == t.lower() for q in bank.questions for f in q.follow_ups for t in f.triggers)
+
+
+def test_constraint_follow_ups_announce_the_change_when_spoken(bank: QuestionBank) -> None:
+    # Heard aloud, a new constraint must sound like one ("Now assume...") or the candidate
+    # answers it as an ordinary probe and is then graded on adapting to something unheard.
+    for question in bank.questions:
+        for follow_up in question.follow_ups:
+            if follow_up.constraint:
+                assert follow_up.text.startswith("Now "), (question.id, follow_up.text)
+                assert not follow_up.triggers, (question.id, follow_up.text)
 
 
 def test_clarifications_answer_common_topics_in_spoken_sentences(bank: QuestionBank) -> None:

@@ -119,3 +119,14 @@ def test_clock_format():
     assert format_clock(3.7) == "0:03"
     assert format_clock(125) == "2:05"
     assert format_clock(None) == "--:--"
+
+
+def test_comparing_needs_two_gradings(session):
+    turn = session.turns[0]
+    with pytest.raises(IndexError):
+        compare_gradings(turn)
+    turn.add_grading(GradingRecord(make_grade(MAIN_SCORES)))
+    answer = build_report(session).questions[0].answers[0]
+    assert compare_gradings(answer).turn_index == 1
+    with pytest.raises(IndexError):
+        compare_gradings(turn, left=5)

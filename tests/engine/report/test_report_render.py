@@ -63,7 +63,7 @@ def test_fallback_grade_shows_a_notice(session):
     assert "timed out" in render_markdown(session)
 
 
-def test_two_gradings_are_shown_side_by_side_with_the_current_one(session):
+def test_two_gradings_are_shown_side_by_side_with_the_current_one(session, tmp_path):
     turn = session.turns[0]
     turn.add_grading(GradingRecord(make_grade({**MAIN_SCORES, "metrics": 4}, engine="llm:tiny")))
     html = render_html(session)
@@ -71,6 +71,14 @@ def test_two_gradings_are_shown_side_by_side_with_the_current_one(session):
     assert "llm:tiny" in html and "(current)" in html
     md = render_markdown(session)
     assert "| Metrics | 2/4 weak | 4/4 strong | +2 |" in md
+
+    if shutil.which("pdftotext"):
+        pdf = export_report(session, "pdf", tmp_path / "cmp.pdf")
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "Gradings side by side (2 kept)" in text
+        assert "Metrics: A 2 / B 4 (+2)" in text and "[current]" in text
 
 
 def test_markdown_has_tables_timestamps_and_transcript(session):
@@ -133,3 +141,29 @@ def test_empty_session_renders_in_every_format(tmp_path):
     assert "No question was answered" in render_html(empty)
     assert "No question was answered" in render_markdown(empty)
     assert Path(export_report(empty, "pdf", tmp_path / "e.pdf")).stat().st_size > 0
+
+
+def test_grader_caveats_and_the_unasked_probe_are_reported():
+    from dataclasses import replace
+
+    session = build_interview_session(save=False)
+    record = session.questions[0]
+    record.turns = record.turns[:1]  # only the main answer: its proposed probe was never asked
+    turn = record.turns[0]
+    caveat = "The answer is empty or too short to grade (3 words); every dimension scored 1."
+    grade = replace(turn.grade, warnings=(caveat,))
+    turn.add_grading(GradingRecord(grade))
+    html = render_html(session)
+    assert "too short to grade (3 words)" in html
+    assert "Practise next:" in html and "How do you avoid a feedback loop?" in html
+    md = render_markdown(session)
+    assert f"> **Caveat:** {caveat}" in md
+    assert "**Practise next:** an interviewer would now ask" in md
+
+
+def test_dimensions_not_applicable_anywhere_are_left_out():
+    session = build_interview_session(save=False)
+    turn = session.turns[0]
+    turn.add_grading(GradingRecord(make_grade({**MAIN_SCORES, "diagnosis": None})))
+    html = render_html(session)
+    assert "Diagnosis" not in html

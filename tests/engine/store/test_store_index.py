@@ -144,3 +144,17 @@ def test_listing_still_works_when_an_existing_index_turns_read_only(tmpfs, monke
     shutil.copytree(first.folder, copy)  # a folder the index has not seen: the sync must write
     mount.make_read_only()
     assert sorted(s.folder.name for s in list_sessions()) == [first.id, copy.name]
+
+
+def test_index_damaged_inside_its_pages_is_rebuilt():
+    ids = {build_interview_session(f"d{i}").id for i in range(6)}
+    index = paths.library_index_path()
+    conn = sqlite3.connect(index)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(index.read_bytes())
+    assert len(data) > 8192
+    data[4096:] = b"\xde\xad\xbe\xef" * ((len(data) - 4096) // 4)  # page 1 (schema) stays valid
+    index.write_bytes(bytes(data))
+    assert {s.id for s in list_sessions()} == ids
+    assert _rows_in_index() == 6

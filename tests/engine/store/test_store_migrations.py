@@ -70,6 +70,9 @@ def test_v0_session_folder_loads_lists_and_keeps_its_grade(isolated_data_dir):
     assert session.turns[0].transcript.text == "I would start from the users."
     [summary] = list_sessions()
     assert summary.problem == "" and summary.overall == 2.0
+    # the original is kept before any save rewrites it in the new format
+    backup = folder / "session.json.v0.bak"
+    assert json.loads(backup.read_text()) == _v0_session()
 
 
 def test_newer_version_is_refused():

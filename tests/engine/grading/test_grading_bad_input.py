@@ -1,0 +1,103 @@
+"""Answers the grader must survive: empty, one word, another language, very long, odd questions."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from grading_calibration import ANSWERS, QUESTIONS, evenly_timed
+
+from engine.errors import GradingError
+from engine.grading.base import GradeRequest
+from engine.questions.model import free_question
+from engine.rubric import applicable_dimensions
+from engine.transcript import Segment, Transcript
+
+DESIGN = QUESTIONS["cal-design-podcast-home"]
+
+
+def _all_ones(grade, category):
+    return {d.id: d.score for d in grade.dimensions if d.score is not None} == {
+        d: 1 for d in applicable_dimensions(category)
+    }
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Hello.", "um"])
+def test_empty_or_one_word_answer_scores_one_with_a_warning(grader, text):
+    grade = grader.grade(GradeRequest(DESIGN, Transcript.from_text(text)))
+    assert _all_ones(grade, "design")
+    assert grade.overall == 1.0
+    assert any("too short to grade" in w for w in grade.warnings)
+    assert grade.dimension("metrics").missing == DESIGN.expected["metrics"]
+    assert grade.pacing.words == len(text.split())
+
+
+def test_empty_transcript_of_a_diagnose_question_scores_diagnosis_too(grader):
+    question = QUESTIONS["cal-diagnose-checkout-drop"]
+    grade = grader.grade(GradeRequest(question, Transcript()))
+    assert _all_ones(grade, "diagnose")
+    assert grade.dimension("diagnosis").score == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Primero, definiría quiénes son los usuarios y qué necesitan de la pantalla de inicio. "
+        "Luego elegiría una métrica como los días de escucha por semana, porque los clics "
+        "pueden engañar, y haría una prueba A/B durante tres semanas con un grupo de control.",
+        "D'abord, je définirais les utilisateurs et ce dont ils ont besoin sur l'écran "
+        "d'accueil. Ensuite je choisirais une métrique comme les jours d'écoute par semaine, "
+        "parce que les clics peuvent tromper, et je ferais un test A/B pendant trois semaines.",
+    ],
+)
+def test_answer_in_another_language_scores_low_with_a_clear_warning(grader, text):
+    grade = grader.grade(GradeRequest(DESIGN, Transcript.from_text(text)))
+    assert _all_ones(grade, "design")
+    assert any("does not look like English" in w for w in grade.warnings)
+
+
+def test_transcript_tagged_with_another_language_is_not_graded_as_english(grader):
+    text = ANSWERS["cal-design-podcast-home"]["strong"]
+    transcript = Transcript((Segment(0.0, 60.0, text),), language="de", duration_s=60.0)
+    grade = grader.grade(GradeRequest(DESIGN, transcript))
+    assert _all_ones(grade, "design")
+    assert any("'de'" in w for w in grade.warnings)
+
+
+def test_thirty_minute_answer_is_graded_in_under_200_ms(grader):
+    entry = ANSWERS["cal-design-podcast-home"]
+    words = " ".join(entry[k] for k in ("weak", "ok", "strong", "metrics_only")).split()
+    long_text = " ".join((words * 6)[:4500])
+    transcript = evenly_timed(long_text)  # 4,500 words at 150 wpm = 30 minutes
+    assert transcript.duration_s >= 29 * 60
+    request = GradeRequest(DESIGN, transcript)
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        grade = grader.grade(request)
+        timings.append(time.perf_counter() - start)
+    assert min(timings) < 0.2, timings
+    assert grade.pacing.words == 4500
+    assert grade.pacing.over_limit_s > 20 * 60
+    assert grade.pacing.allocation_verdict.startswith("Ran ")
+    assert grade.dimension("communication").score <= 2  # far over the limit, repetitive
+
+
+def test_unknown_category_raises_grading_error(grader):
+    question = free_question("Design a feed.", "sales")
+    with pytest.raises(GradingError, match="unknown category"):
+        grader.grade(GradeRequest(question, Transcript.from_text("We would rank by recency.")))
+
+
+def test_free_question_lists_generic_missing_points(grader):
+    question = free_question("How would you measure success of a new search box?", "metrics")
+    answer = "I would look at how many people use the search box every day."
+    grade = grader.grade(GradeRequest(question, Transcript.from_text(answer)))
+    assert grade.to_dict()["question"]["id"] is None
+    assert grade.dimension("experimentation").missing  # generic advice from the lexicon
+    assert grade.dimension("metrics").score <= 2
+
+
+def test_transcript_with_punctuation_only_does_not_crash(grader):
+    grade = grader.grade(GradeRequest(DESIGN, Transcript.from_text("... ?! -- ,,,")))
+    assert grade.overall == 1.0
