@@ -22,13 +22,19 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from engine.errors import ConfigError, SessionError
+from engine.errors import ConfigError, MockInterviewError, SessionError
 from engine.interviewer.state_machine import Action, Interview, InterviewSettings
 from engine.paths import DATA_DIR_ENV
 from engine.questions.model import FollowUp, Question
-from engine.store.model import Session
+from engine.store.model import STATUS_ENDED_EARLY, Session
+from engine.transcript import Transcript
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from engine.speech.transcriber import Transcriber
 
 DEMO_QUESTION_IDS: tuple[str, ...] = (
     "diagnose-feed-engagement-drop",
@@ -208,7 +214,7 @@ class _DemoHost:
         session: Session,
         interview: Interview,
         samples: dict[str, SampleAnswers],
-        transcriber: Any,
+        transcriber: Transcriber,
         progress: Progress,
     ) -> None:
         self.session = session
@@ -220,6 +226,7 @@ class _DemoHost:
         self.candidate_voice = _candidate_voice()
         self.interviewer_lines = 0
         self.clarified: set[int] = set()
+        self.fallback_reported = False
 
     def run(self) -> None:
         action = self.interview.start()
@@ -243,6 +250,7 @@ class _DemoHost:
         self.progress(f"  {label}: {_shorten(action.text)}")
 
     def answer(self, action: Action) -> Action:
+        from engine.speech.audio_io import SAMPLE_RATE
         from engine.store.sessions import save_session, turn_audio_path
 
         question = self.interview.current_question
@@ -263,23 +271,31 @@ class _DemoHost:
         else:
             line, kind = samples.answer, "answer"
 
+        turns_before = len(self.session.turns)
         path = turn_audio_path(self.session, self.session.next_turn_index())
         audio = self._record(line, path)
         transcript, finish_s = self._transcribe(audio)
-        duration = len(audio) / 16000.0
+        duration = len(audio) / SAMPLE_RATE
         words = len(transcript.text.split())
         self.progress(
             f"  Candidate {kind}: {duration:.1f} s of speech, {words} words transcribed "
             f"(ready {finish_s:.2f} s after the last chunk)"
         )
         next_action = self.interview.on_answer(transcript, path, duration)
-        turn = self.session.turns[-1] if self.session.turns else None
-        if turn is not None and turn.grade is not None:
-            self.progress(f"  Graded by {turn.grade.engine}: overall {turn.grade.overall:.1f}/4")
+        new_turns = self.session.turns[turns_before:]
+        grade = new_turns[-1].grade if new_turns else None
+        if grade is not None:
+            self.progress(f"  Graded by {grade.engine}: overall {grade.overall:.1f}/4")
+            if grade.fallback and not self.fallback_reported:
+                self.fallback_reported = True
+                reason = grade.fallback.get("reason") or "no reason given"
+                self.progress(
+                    f"  (the LLM engine did not answer, so the offline one did: {reason})"
+                )
         save_session(self.session)
         return next_action
 
-    def _record(self, line: str, path: Path) -> Any:
+    def _record(self, line: str, path: Path) -> np.ndarray:
         """Speak the candidate's line and store it as the turn's 16 kHz recording."""
         import numpy as np
 
@@ -295,7 +311,7 @@ class _DemoHost:
         write_wav(path, audio)
         return audio
 
-    def _transcribe(self, audio: Any) -> tuple[Any, float]:
+    def _transcribe(self, audio: np.ndarray) -> tuple[Transcript, float]:
         """Stream the recording through Whisper in microphone-sized chunks, then finish.
 
         Returns:
@@ -402,7 +418,14 @@ def run_demo(
         )
         say(f"Session folder: {session.folder}")
         interview = Interview(questions, settings, grader, session)
-        _DemoHost(session, interview, samples, transcriber, say).run()
+        try:
+            _DemoHost(session, interview, samples, transcriber, say).run()
+        except MockInterviewError as exc:
+            # Keep what was recorded, marked as stopped, so the folder is not left "in progress".
+            session.status = STATUS_ENDED_EARLY
+            session.notes.append(f"The demo stopped early: {exc}")
+            save_session(session)
+            raise
         save_session(session)
         _write_report(report_path(session, "html"), render_html(session))
         _write_report(report_path(session, "md"), render_markdown(session))

@@ -10,12 +10,11 @@ take time (export, re-grade, re-transcribe, saving a change of grading) go throu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -32,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.library_controller import EXPORT_FORMATS, LibraryController
+from desktop.widgets.banner import Banner
 from desktop.widgets.evidence_list import DimensionFeedback, EvidenceList, QuoteRef
-from desktop.widgets.grading_compare import GradingCompare
+from desktop.widgets.grading_compare import GradingCompare, GradingCompareDialog
 from desktop.widgets.score_chart import ScoreBar, ScoreChart, dimension_color, dimension_label
 from desktop.widgets.stage_timeline import StageTimeline, mmss
 from desktop.widgets.trend_chart import TrendChart, TrendSeries
@@ -67,19 +67,11 @@ def _section(title: str, parent: QWidget) -> QLabel:
     return label
 
 
-def _notice(text: str, parent: QWidget) -> QFrame:
-    """A calm, non-modal notice strip (fallback grading, interrupted session)."""
-    frame = QFrame(parent)
-    frame.setFrameShape(QFrame.Shape.StyledPanel)
-    frame.setStyleSheet(
-        "QFrame { border: 1px solid #d4a72c; border-radius: 4px; }QLabel { border: none; }"
-    )
-    layout = QHBoxLayout(frame)
-    layout.setContentsMargins(10, 6, 10, 6)
-    label = _label(f"⚠  {text}", frame)
-    layout.addWidget(label, 1)
-    frame.setAccessibleName(text)
-    return frame
+def _notice(text: str, parent: QWidget, action_text: str = "", action: Any = None) -> Banner:
+    """A non-modal warning strip in the app's banner style (fallback grading, interruption)."""
+    banner = Banner(parent)
+    banner.show_message(text, "warning", action_text=action_text or None, action=action)
+    return banner
 
 
 def feedback_of(question: QuestionReport) -> list[DimensionFeedback]:
@@ -144,9 +136,8 @@ class ReportScreen(QWidget):
         self.controller = controller or LibraryController(self)
         self.session: Session | None = None
         self.report: SessionReport | None = None
-        self.compare_dialog: QDialog | None = None
+        self.compare_dialog: GradingCompareDialog | None = None
         self.compare_view: GradingCompare | None = None
-        self._compare_turn: int | None = None
         self.last_export: str | None = None
         self._build()
         self.controller.session_changed.connect(self._on_session_changed)
@@ -282,16 +273,15 @@ class ReportScreen(QWidget):
                 widget.deleteLater()
 
     def _add_recover_notice(self) -> None:
-        frame = _notice(
+        banner = _notice(
             "Some answers were recorded but never transcribed or graded "
             "(the session was interrupted).",
             self,
+            "Transcribe and grade",
+            self.recover,
         )
-        button = QPushButton("Transcribe and grade", frame)
-        button.setAccessibleName("Transcribe and grade the interrupted answers")
-        button.clicked.connect(self.recover)
-        frame.layout().addWidget(button)
-        self.notices.addWidget(frame)
+        banner.action_button.setAccessibleName("Transcribe and grade the interrupted answers")
+        self.notices.addWidget(banner)
 
     def _scroll(self, page: QWidget) -> QScrollArea:
         area = QScrollArea(self)
@@ -477,9 +467,7 @@ class ReportScreen(QWidget):
 
     def comparable_turns(self) -> list[int]:
         """Turn indexes that have two or more gradings."""
-        if self.session is None:
-            return []
-        return [t.index for t in self.session.turns if len(t.gradings) >= 2]
+        return [] if self.session is None else GradingCompareDialog.comparable_turns(self.session)
 
     def _current_question(self) -> QuestionReport | None:
         if self.report is None or not self.report.questions:
@@ -567,49 +555,17 @@ class ReportScreen(QWidget):
 
     def open_compare(self, turn_index: int | None = None) -> GradingCompare | None:
         """Open (non-modal) the side-by-side view of a turn's gradings."""
-        turns = self.comparable_turns()
-        if self.session is None or not turns:
-            return None
-        if turn_index not in turns:
-            turn_index = self._compare_turn if self._compare_turn in turns else turns[0]
-        turn = next(t for t in self.session.turns if t.index == turn_index)
-        question = next(
-            (q.question.get("text", "") for q in self.session.questions if turn in q.turns), ""
-        )
         if self.compare_dialog is None:
-            self._build_compare_dialog()
-        self._compare_turn = turn_index
-        self.compare_turn_combo.blockSignals(True)
-        self.compare_turn_combo.clear()
-        for index in turns:
-            self.compare_turn_combo.addItem(f"Answer {index}", index)
-        self.compare_turn_combo.setCurrentIndex(turns.index(turn_index))
-        self.compare_turn_combo.blockSignals(False)
-        self.compare_turn_combo.setEnabled(len(turns) > 1)
-        self.compare_view.set_turn(turn, str(question))
+            self.compare_dialog = GradingCompareDialog(self)
+            self.compare_dialog.current_changed.connect(self._on_current_changed)
+            self.compare_view = self.compare_dialog.view
+        if turn_index is None:
+            turn_index = self.compare_dialog.turn_index
+        if not self.compare_dialog.show_turn(self.session, turn_index):
+            return None
         self.compare_dialog.show()
         self.compare_dialog.raise_()
         return self.compare_view
-
-    def _build_compare_dialog(self) -> None:
-        self.compare_dialog = QDialog(self)
-        self.compare_dialog.setWindowTitle("Compare gradings")
-        self.compare_dialog.resize(640, 500)
-        box = QVBoxLayout(self.compare_dialog)
-        row = QHBoxLayout()
-        label = QLabel("&Answer:", self.compare_dialog)
-        self.compare_turn_combo = QComboBox(self.compare_dialog)
-        self.compare_turn_combo.setAccessibleName("Answer whose gradings are compared")
-        label.setBuddy(self.compare_turn_combo)
-        row.addWidget(label)
-        row.addWidget(self.compare_turn_combo, 1)
-        box.addLayout(row)
-        self.compare_view = GradingCompare(self.compare_dialog)
-        self.compare_view.current_changed.connect(self._on_current_changed)
-        box.addWidget(self.compare_view)
-        self.compare_turn_combo.activated.connect(
-            lambda i: self.open_compare(self.compare_turn_combo.itemData(i))
-        )
 
     def _on_current_changed(self, turn_index: int, grading_index: int) -> None:
         if self.session is not None:
@@ -620,7 +576,7 @@ class ReportScreen(QWidget):
         if self.session is not None and session.id == self.session.id:
             self.show_session(session)
             if self.compare_dialog is not None and self.compare_dialog.isVisible():
-                self.open_compare()
+                self.open_compare(self.compare_dialog.turn_index)
 
     def _on_exported(self, path: str) -> None:
         self.last_export = path

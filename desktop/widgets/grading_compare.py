@@ -12,7 +12,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets.score_chart import dimension_label
-from engine.store.model import GradingRecord, Turn
+from engine.store.model import GradingRecord, Session, Turn
 
 _BETTER = QColor("#2e8b57")
 _WORSE = QColor("#d62728")
@@ -208,3 +210,66 @@ def _delta_colour(a: float | None, b: float | None) -> QColor | None:
     if a is None or b is None or abs(b - a) < 0.05:
         return None
     return _BETTER if b > a else _WORSE
+
+
+class GradingCompareDialog(QDialog):
+    """A non-modal window around ``GradingCompare`` with a picker of which answer to compare.
+
+    Signals:
+        current_changed(int, int): forwarded from the comparison (turn index, grading index).
+    """
+
+    current_changed = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Compare gradings")
+        self.resize(640, 500)
+        box = QVBoxLayout(self)
+        row = QHBoxLayout()
+        label = QLabel("&Answer:", self)
+        self.turn_combo = QComboBox(self)
+        self.turn_combo.setAccessibleName("Answer whose gradings are compared")
+        label.setBuddy(self.turn_combo)
+        row.addWidget(label)
+        row.addWidget(self.turn_combo, 1)
+        box.addLayout(row)
+        self.view = GradingCompare(self)
+        self.view.current_changed.connect(self.current_changed)
+        box.addWidget(self.view)
+        self._session: Session | None = None
+        self.turn_combo.activated.connect(
+            lambda i: self.show_turn(self._session, self.turn_combo.itemData(i))
+        )
+
+    @staticmethod
+    def comparable_turns(session: Session) -> list[int]:
+        """Indexes of the turns that have two or more gradings."""
+        return [t.index for t in session.turns if len(t.gradings) >= 2]
+
+    @property
+    def turn_index(self) -> int | None:
+        """The answer shown now."""
+        return self.turn_combo.currentData()
+
+    def show_turn(self, session: Session | None, turn_index: int | None) -> bool:
+        """Compare the gradings of ``turn_index`` (or the first comparable turn); False if none."""
+        turns = [] if session is None else self.comparable_turns(session)
+        if session is None or not turns:
+            return False
+        if turn_index not in turns:
+            turn_index = turns[0]
+        self._session = session
+        turn = next(t for t in session.turns if t.index == turn_index)
+        question = next(
+            (q.question.get("text", "") for q in session.questions if turn in q.turns), ""
+        )
+        self.turn_combo.blockSignals(True)
+        self.turn_combo.clear()
+        for index in turns:
+            self.turn_combo.addItem(f"Answer {index}", index)
+        self.turn_combo.setCurrentIndex(turns.index(turn_index))
+        self.turn_combo.blockSignals(False)
+        self.turn_combo.setEnabled(len(turns) > 1)
+        self.view.set_turn(turn, str(question))
+        return True

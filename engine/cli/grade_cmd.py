@@ -44,10 +44,15 @@ def resolve_question(args: argparse.Namespace) -> Question:
     """The bank question for ``--question``, or a free question for ``--question-text``.
 
     Raises:
+        ConfigError: ``--category`` was given with a bank question.
         UnknownQuestionError: no bank question has that id.
         GradingError: the free question is empty or its category is unknown.
     """
     if args.question:
+        if args.category:
+            raise ConfigError(
+                "--category only applies to --question-text; a bank question has its own category"
+            )
         from engine.questions.bank import default_bank
 
         return default_bank().get(args.question)

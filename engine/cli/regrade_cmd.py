@@ -29,6 +29,9 @@ def run(args: argparse.Namespace) -> int:
         was = "new" if before is None else f"{before:.2f}"
         extra = f" (transcribed with {turn.transcript.model})" if args.retranscribe else ""
         print(f"  answer {turn.index} ({turn.role}): {was} -> {grade.overall:.2f}{extra}")
+        if grade.fallback:
+            reason = grade.fallback.get("reason") or "the LLM engine was unavailable"
+            print(f"    graded by the offline engine instead: {reason}")
     overall = build_report(session).overall
     if overall is not None:
         print(f"Session overall {overall:.2f} / 4")

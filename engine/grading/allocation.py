@@ -113,7 +113,13 @@ def allocation_verdict(
     elif never:
         parts.append(f"The answer never reached {_join(never)}.")
     elif rushed:
-        parts.append(f"{_join(rushed).capitalize()} got less than a tenth of the time.")
+        rushed_ids = [d for d in (key or list(spent)) if stage_name(d) in rushed]
+        times = ", ".join(clock(spent[d]) for d in rushed_ids)
+        each = " each" if len(rushed) > 1 else ""
+        parts.append(
+            f"{_join(rushed).capitalize()} got under a tenth of the time{each} ({times}); "
+            "give them more room."
+        )
     if not parts:
         spread = ", ".join(f"{stage_name(d)} {clock(s)}" for d, s in spent.items())
         limit = f" within the {clock(time_limit_s)} limit" if time_limit_s else ""

@@ -7,15 +7,15 @@ are computed here in one pass and shared (this is what keeps a 30-minute transcr
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from engine.grading.concepts import find_concepts
+from engine.grading.concepts import CONCEPTS, find_concepts
 from engine.grading.fillers import count_fillers
 from engine.grading.injection import is_grader_instruction
 from engine.grading.matching import meaning_terms
 from engine.grading.reasoning import SentenceQuality, assess
 from engine.grading.sentences import Sentence, split_sentences
-from engine.grading.tokens import tokenize
+from engine.grading.tokens import STOP_WORDS, tokenize
 from engine.transcript import Transcript
 
 
@@ -32,6 +32,8 @@ class SentenceFacts:
         injected: True when it addresses the grader; such sentences earn nothing.
         duplicate_of: index of an earlier sentence it repeats (near-verbatim), else None.
         fillers: filler words in it, by filler.
+        relevance: dimension -> how squarely the sentence is about it (sum of the stage
+            weights of its concepts of that dimension); used for stages and evidence ranking.
     """
 
     sentence: Sentence
@@ -42,6 +44,7 @@ class SentenceFacts:
     injected: bool
     duplicate_of: int | None
     fillers: dict[str, int]
+    relevance: dict[str, float]
 
     @property
     def counts(self) -> bool:
@@ -87,6 +90,32 @@ class AnswerAnalysis:
         return tuple(f for f in self.facts if f.injected)
 
 
+# A "sentence" naming five or more lexicon concepts with fewer than two content words each is
+# a keyword dump glued together with connectives ("CTR because NDCG so that cold start").
+SALAD_MIN_CONCEPTS = 5
+SALAD_WORDS_PER_CONCEPT = 1.9
+
+
+def _quality(text: str, tokens: list[str], concepts: set[str]) -> SentenceQuality:
+    quality = assess(text, tokens)
+    if len(concepts) >= SALAD_MIN_CONCEPTS and not quality.is_list:
+        content = sum(1 for t in tokens if t not in STOP_WORDS)
+        if content / len(concepts) < SALAD_WORDS_PER_CONCEPT:
+            quality = replace(quality, is_list=True)
+    return quality
+
+
+_CONCEPT_STAGE = {c.id: (c.dimension, c.stage_weight) for c in CONCEPTS}
+
+
+def _relevance(concept_ids: set[str]) -> dict[str, float]:
+    relevance: dict[str, float] = {}
+    for concept_id in sorted(concept_ids):  # fixed order: float sums must not depend on hashing
+        dimension, weight = _CONCEPT_STAGE[concept_id]
+        relevance[dimension] = relevance.get(dimension, 0.0) + weight
+    return relevance
+
+
 def _is_repeat(terms: frozenset[str], earlier: list[frozenset[str]]) -> int | None:
     """Index of an earlier sentence this one repeats (>= 85% of its terms shared), else None."""
     if len(terms) < 3:
@@ -124,12 +153,13 @@ def analyse(transcript: Transcript) -> AnswerAnalysis:
             SentenceFacts(
                 sentence=sentence,
                 tokens=tuple(tokens),
-                quality=assess(sentence.text, tokens),
+                quality=_quality(sentence.text, tokens, concept_ids),
                 concepts=frozenset(concept_ids),
                 terms=terms,
                 injected=is_grader_instruction(sentence.text),
                 duplicate_of=duplicate,
                 fillers=count_fillers(sentence.text),
+                relevance=_relevance(concept_ids),
             )
         )
         by_signature.setdefault(terms, sentence.index)

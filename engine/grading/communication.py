@@ -43,6 +43,10 @@ VERY_HIGH_FILLER_RATE = 9.0
 REPETITION_SHARE = 0.25
 OVER_LIMIT_SHARE = 0.15
 SHORT_ANSWER_WORDS = 40
+# A main answer that uses less than this share of its limit leaves the interviewer's time unused
+# (follow-up answers are meant to be short and are exempt, and so are typed answers, whose
+# duration is only an estimate).
+UNDERUSED_LIMIT_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ def score_communication(
 ) -> DimensionScore:
     """Score communication 1-4 with evidence (signposts, adapted sentences) and what to fix."""
     facts = analysis.facts
+    transcript = analysis.transcript
     # Measured on the answer itself: sentences addressed to the grader must not dilute (or add
     # to) the filler rate, or padding an answer with them could raise this score.
     answer_facts = [f for f in facts if not f.injected]
@@ -109,6 +114,15 @@ def score_communication(
     if time_limit_s and pacing.duration_s > time_limit_s * (1 + OVER_LIMIT_SHARE):
         score -= 1
         missing.append("finish within the time limit")
+    elif (
+        prompt is None
+        and (transcript.has_word_timings or transcript.duration_s > 0)
+        and time_limit_s
+        and analysis.answer_word_count >= SHORT_ANSWER_WORDS
+        and pacing.duration_s < time_limit_s * UNDERUSED_LIMIT_SHARE
+    ):
+        score -= 1
+        missing.append("use more of the time: go deeper on metrics, trade-offs and evaluation")
 
     if prompt is not None and prompt.constraint:
         adaptation = assess_adaptation(analysis, prompt.constraint, previous_answers)

@@ -56,7 +56,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "users_named",
         PF,
         "name the users the feature is for",
-        "user|users|viewer*|customer*|creator*|seller*|buyer*|shopper*|listener*|reader*|"
+        "user|users|people|commuter*|viewer*|customer*|creator*|seller*|buyer*|shopper*|listener*|reader*|"
         "rider*|driver*|advertiser*|subscriber*|member*|persona*|audience|people who|"
         "new users|power users|casual users|host*|guest*|patient*|student*|teacher*",
         stage=0.35,

@@ -24,7 +24,7 @@ from engine.grading.concepts import CONCEPTS_BY_DIMENSION
 from engine.grading.language import non_english_reason
 from engine.grading.matching import meaning_terms
 from engine.grading.pacing import measure_pacing
-from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade
+from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade, Pacing
 from engine.grading.scoring import MAX_GENERIC_MISSING, score_dimension
 from engine.grading.stages import stage_timeline
 from engine.rubric import DIMENSION_BY_ID, DIMENSION_IDS, applicable_dimensions
@@ -116,35 +116,7 @@ class OfflineGrader:
             transcript, limit, stages, KEY_STAGES.get(category, ()), analysis.filler_counts()
         )
 
-        foreign = non_english_reason(transcript.text, transcript.language, analysis.tokens)
-        gradable_words = sum(len(f.tokens) for f in analysis.credited)
-        if foreign:
-            warnings.append(
-                f"The answer does not look like English ({foreign}); the offline grader only "
-                "understands English, so every dimension scored 1."
-            )
-            scores = _floor_scores(request, applicable)
-        elif gradable_words < MIN_WORDS_TO_GRADE:
-            warnings.append(
-                "The answer is empty or too short to grade "
-                f"({gradable_words} word{'s' if gradable_words != 1 else ''}); every dimension "
-                "scored 1."
-            )
-            scores = _floor_scores(request, applicable)
-        else:
-            clarifications = request.clarifications_asked
-            question = request.question
-            echoed = meaning_terms(f"{question.prompt} {question.context}")
-            scores = [
-                score_dimension(d, analysis, _expected(request, d), clarifications, echoed)
-                for d in content_dimensions
-            ]
-            scores.append(
-                score_communication(
-                    analysis, pacing, limit, request.prompt, request.previous_answers
-                )
-            )
-
+        scores = _score(request, analysis, pacing, applicable, warnings)
         by_id = {s.id: s for s in scores}
         dimensions = tuple(by_id.get(d, DimensionScore(d, None)) for d in DIMENSION_IDS)
         applicable_scores = [s.score for s in dimensions if s.score is not None]
@@ -160,6 +132,47 @@ class OfflineGrader:
             engine_version=engine.__version__,
             warnings=tuple(warnings),
         )
+
+
+def _score(
+    request: GradeRequest,
+    analysis: AnswerAnalysis,
+    pacing: Pacing,
+    applicable: Sequence[str],
+    warnings: list[str],
+) -> list[DimensionScore]:
+    """Score every applicable dimension, or floor them all (with a warning) if ungradable.
+
+    Ungradable means: another language, or too few words once grader-addressed ones are gone.
+    """
+    transcript = request.transcript
+    foreign = non_english_reason(transcript.text, transcript.language, analysis.tokens)
+    gradable_words = sum(len(f.tokens) for f in analysis.credited)
+    if foreign:
+        warnings.append(
+            f"The answer does not look like English ({foreign}); the offline grader only "
+            "understands English, so every dimension scored 1."
+        )
+        return _floor_scores(request, applicable)
+    if gradable_words < MIN_WORDS_TO_GRADE:
+        plural = "s" if gradable_words != 1 else ""
+        warnings.append(
+            f"The answer is empty or too short to grade ({gradable_words} word{plural}); "
+            "every dimension scored 1."
+        )
+        return _floor_scores(request, applicable)
+    question = request.question
+    echoed = meaning_terms(f"{question.prompt} {question.context}")
+    scores = [
+        score_dimension(d, analysis, _expected(request, d), request.clarifications_asked, echoed)
+        for d in applicable
+        if d != "communication"
+    ]
+    limit = request.effective_time_limit_s or None
+    scores.append(
+        score_communication(analysis, pacing, limit, request.prompt, request.previous_answers)
+    )
+    return scores
 
 
 def _injection_warnings(analysis: AnswerAnalysis) -> list[str]:

@@ -35,16 +35,10 @@ PARTIAL_CREDIT = 0.3
 SCORE_BANDS: tuple[tuple[float, int], ...] = ((0.68, 4), (0.4, 3), (0.12, 2))
 
 
-_STAGE_WEIGHTS: dict[str, dict[str, float]] = {
-    dimension: {c.id: c.stage_weight for c in concepts}
-    for dimension, concepts in CONCEPTS_BY_DIMENSION.items()
-}
-
-
 @dataclass(frozen=True)
 class _Credit:
     weight: float
-    facts: SentenceFacts | None
+    facts: SentenceFacts
 
 
 def _band(raw: float) -> int:
@@ -60,7 +54,7 @@ def _diminishing_sum(weights: Sequence[float]) -> float:
 
 def _relevance(dimension: str, facts: SentenceFacts) -> float:
     """How squarely a sentence is about ``dimension`` (sum of its concepts' stage weights)."""
-    return sum(_STAGE_WEIGHTS[dimension].get(c, 0.0) for c in sorted(facts.concepts))
+    return facts.relevance.get(dimension, 0.0)
 
 
 def _asks(facts: SentenceFacts) -> bool:
@@ -94,6 +88,23 @@ _CLARIFYING_TOPICS = frozenset(
 )
 
 
+def _rank_evidence(
+    dimension: str, candidates: dict[int, tuple[float, bool, SentenceFacts]]
+) -> list[SentenceFacts]:
+    """Order evidence candidates, best first.
+
+    Reasoned sentences that cover an expected point and are squarely about this dimension beat
+    passing mentions; ties go to the earlier sentence.
+    """
+
+    def merit(item: tuple[float, bool, SentenceFacts]) -> float:
+        weight, point, facts = item
+        return weight * (1.3 if point else 1.0) + 0.5 * _relevance(dimension, facts)
+
+    ranked = sorted(candidates.items(), key=lambda kv: (-merit(kv[1]), kv[0]))
+    return [facts for _, (_, _, facts) in ranked]
+
+
 def good_clarifications(clarifications: Sequence[str]) -> list[str]:
     """Distinct clarifying questions with real content ("who are the users?", "what scale?").
 
@@ -112,6 +123,73 @@ def good_clarifications(clarifications: Sequence[str]) -> list[str]:
         seen.add(terms)
         good.append(text)
     return good[:MAX_CLARIFICATION_CREDIT]
+
+
+class _EvidencePool:
+    """Sentences that earned credit for one dimension, remembered for the evidence quotes."""
+
+    def __init__(self) -> None:
+        self.candidates: dict[int, tuple[float, bool, SentenceFacts]] = {}
+
+    def add(self, facts: SentenceFacts, weight: float, covers_point: bool) -> None:
+        index = facts.sentence.index
+        old_weight, old_point, _ = self.candidates.get(index, (0.0, False, facts))
+        self.candidates[index] = (max(old_weight, weight), old_point or covers_point, facts)
+
+
+@dataclass(frozen=True)
+class _Coverage:
+    share: float  # 0..1, each point weighted by how well its sentence reasons
+    missing: tuple[str, ...]
+    best_credit: float  # the best-reasoned sentence that covered a point
+
+
+def _cover_points(
+    points: Sequence[str],
+    credited: Sequence[SentenceFacts],
+    clarifications: Sequence[str],
+    question_terms: frozenset[str],
+    pool: _EvidencePool,
+) -> _Coverage:
+    """Match each expected point; a clarifying question the candidate asked also covers one."""
+    sentence_terms = [f.terms for f in credited]
+    sentence_weights = [f.quality.weight for f in credited]
+    clarification_terms = [meaning_terms(t) for t in clarifications]
+    total = 0.0
+    best = 0.0
+    missing: list[str] = []
+    for point in points:
+        match = match_point(point, sentence_terms, sentence_weights, question_terms)
+        credit = 0.0
+        if match.sentence_index is not None:
+            facts = credited[match.sentence_index]
+            credit = facts.quality.weight
+            pool.add(facts, credit, True)
+        elif match.overlap >= PARTIAL_MATCH_SHARE * match.needed:
+            credit = PARTIAL_CREDIT
+        asked = (
+            bool(clarification_terms)
+            and match_point(point, clarification_terms, None, question_terms).covered
+        )
+        if asked:
+            credit = WEIGHT_REASONED
+        if match.sentence_index is not None or asked:
+            best = max(best, credit)
+        if credit <= WEIGHT_LIST or (match.sentence_index is None and not asked):
+            missing.append(point)
+        total += credit
+    return _Coverage(total / len(points), tuple(missing), best)
+
+
+def _generic_missing(dimension: str, concept_credit: dict[str, _Credit]) -> tuple[str, ...]:
+    """Advice from the lexicon for a free question: core concepts never explained."""
+    missing = [
+        concept.label
+        for concept in CONCEPTS_BY_DIMENSION.get(dimension, ())
+        if concept.core
+        and (concept.id not in concept_credit or concept_credit[concept.id].weight <= WEIGHT_LIST)
+    ]
+    return tuple(missing[:MAX_GENERIC_MISSING])
 
 
 def score_dimension(
@@ -134,66 +212,35 @@ def score_dimension(
     credited = analysis.credited
     concept_credit = _concept_credits(dimension, credited)
     weights = [c.weight for c in concept_credit.values()]
-    clarif = good_clarifications(clarifications) if dimension == "problem_framing" else []
-    weights.extend(WEIGHT_REASONED for _ in clarif)
+    asked = good_clarifications(clarifications) if dimension == "problem_framing" else []
+    weights.extend(WEIGHT_REASONED for _ in asked)
     concept_part = min(_diminishing_sum(weights) / CONCEPT_SATURATION, 1.0)
 
-    evidence_facts: list[tuple[float, float, SentenceFacts]] = [
-        (c.weight, _relevance(dimension, c.facts), c.facts)
-        for c in concept_credit.values()
-        if c.facts
-    ]
-    missing: list[str] = []
-    best_point_credit = 0.0
+    pool = _EvidencePool()
+    for credit in concept_credit.values():
+        pool.add(credit.facts, credit.weight, False)
+    best_weight = max(weights, default=0.0)
     if expected_points:
-        sentence_terms = [f.terms for f in credited]
-        sentence_weights = [f.quality.weight for f in credited]
-        clarif_terms = [meaning_terms(t) for t in clarif]
-        coverage = 0.0
-        for point in expected_points:
-            match = match_point(point, sentence_terms, sentence_weights, question_terms)
-            credit = 0.0
-            if match.sentence_index is not None:
-                facts = credited[match.sentence_index]
-                credit = facts.quality.weight
-                evidence_facts.append((credit + 0.5, _relevance(dimension, facts), facts))
-            elif match.overlap >= PARTIAL_MATCH_SHARE * match.needed:
-                credit = PARTIAL_CREDIT
-            if (
-                credit < WEIGHT_REASONED
-                and clarif_terms
-                and match_point(point, clarif_terms, None, question_terms).covered
-            ):
-                credit = WEIGHT_REASONED
-            coverage += credit
-            if match.sentence_index is not None:
-                best_point_credit = max(best_point_credit, credit)
-            if credit <= WEIGHT_LIST or match.sentence_index is None:
-                missing.append(point)
-        coverage /= len(expected_points)
-        raw = 0.45 * concept_part + 0.55 * coverage
+        coverage = _cover_points(expected_points, credited, asked, question_terms, pool)
+        raw = 0.45 * concept_part + 0.55 * coverage.share
+        missing = coverage.missing
+        best_weight = max(best_weight, coverage.best_credit)
     else:
         raw = concept_part
-        for concept in CONCEPTS_BY_DIMENSION.get(dimension, ()):
-            got = concept_credit.get(concept.id)
-            if concept.core and (got is None or got.weight <= WEIGHT_LIST):
-                missing.append(concept.label)
-        missing = missing[:MAX_GENERIC_MISSING]
+        missing = _generic_missing(dimension, concept_credit)
 
-    best_weight = max(max(weights, default=0.0), best_point_credit)
     score = _band(raw)
     if best_weight < WEIGHT_REASONED:
-        score = min(score, 2)
+        score = min(score, 2)  # mentioned, never explained
     if best_weight <= WEIGHT_LIST:
-        score = 1 if raw < 0.3 else min(score, 2)
-    if not weights and not evidence_facts:
+        score = 1 if raw < 0.3 else min(score, 2)  # only ever listed
+    if not weights and not pool.candidates:
         score = 1
 
-    evidence_facts.sort(key=lambda item: (-item[0], -item[1], item[2].sentence.index))
-    evidence = quotes(f.sentence for _, _, f in evidence_facts)
+    evidence = quotes(f.sentence for f in _rank_evidence(dimension, pool.candidates))
     note = ""
-    if clarif:
-        note = f"Asked {len(clarif)} clarifying question{'s' if len(clarif) != 1 else ''}."
+    if asked:
+        note = f"Asked {len(asked)} clarifying question{'s' if len(asked) != 1 else ''}."
     elif best_weight and best_weight < WEIGHT_MENTION + 0.01 and score <= 2:
         note = "Mentioned, but never explained why it matters."
-    return DimensionScore(dimension, score, evidence, tuple(missing), note)
+    return DimensionScore(dimension, score, evidence, missing, note)

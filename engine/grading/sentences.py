@@ -136,15 +136,11 @@ def split_sentences(transcript: Transcript) -> list[Sentence]:
     spans = _split_spans(text)
     if not spans:
         return []
-    offsets, starts, ends = (
-        _word_char_offsets(transcript)
-        if transcript.has_word_timings
-        else (
-            [],
-            [],
-            [],
-        )
-    )
+    offsets: list[int] = []
+    starts: list[float] = []
+    ends: list[float] = []
+    if transcript.has_word_timings:
+        offsets, starts, ends = _word_char_offsets(transcript)
     sentences: list[Sentence] = []
     words_before = 0
     total_words = sum(len(text[a:b].split()) for a, b in spans)

@@ -16,22 +16,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.grading.analysis import AnswerAnalysis
-from engine.grading.concepts import CONCEPTS
 from engine.grading.result import Stage
 
 MIN_VOTE = 0.7
 MIN_STAGE_S = 3.0
 MIN_STAGE_SHARE = 0.02
 
-_STAGE_WEIGHT = {c.id: (c.dimension, c.stage_weight) for c in CONCEPTS}
 
-
-def _sentence_dimension(concepts: frozenset[str], allowed: Sequence[str]) -> str | None:
-    votes: dict[str, float] = {}
-    for concept_id in sorted(concepts):  # fixed order: float sums must not depend on hashing
-        dimension, weight = _STAGE_WEIGHT[concept_id]
-        if dimension in allowed:
-            votes[dimension] = votes.get(dimension, 0.0) + weight
+def _sentence_dimension(relevance: dict[str, float], allowed: Sequence[str]) -> str | None:
+    votes = {d: relevance[d] for d in allowed if d in relevance}
     if not votes:
         return None
     best = max(allowed, key=lambda d: (votes.get(d, 0.0), -allowed.index(d)))
@@ -85,7 +78,7 @@ def stage_timeline(analysis: AnswerAnalysis, dimensions: Sequence[str]) -> tuple
         start = fact.sentence.est_start_s
         end = facts[index + 1].sentence.est_start_s if index + 1 < len(facts) else None
         end = fact.sentence.est_end_s if end is None or end < start else end
-        labelled.append((_sentence_dimension(fact.concepts, allowed), start, end))
+        labelled.append((_sentence_dimension(fact.relevance, allowed), start, end))
     first_known = next((d for d, _, _ in labelled if d is not None), None)
     if first_known is None:
         return ()

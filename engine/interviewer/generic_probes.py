@@ -329,20 +329,33 @@ def rotated(options: tuple[str, ...], seed_text: str) -> tuple[str, ...]:
     return options[start:] + options[:start]
 
 
+# Acronyms spoken letter by letter come back from Whisper as "C-T-R" or "A B test".
+_SPELLED_OUT = re.compile(r"(?<![\w'])([a-z])(?:[\s.\-]+([a-z])(?![\w']))+")
+
+
+def _join_spelled(match: re.Match[str]) -> str:
+    return re.sub(r"[\s.\-]+", "", match.group(0))
+
+
 @lru_cache(maxsize=4096)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """Compile a phrase to a regex: word boundaries, flexible spaces/hyphens, ``*`` as prefix."""
-    prefix = phrase.endswith("*")
-    words = phrase.rstrip("*").lower().replace("-", " ").split()
+    """Compile a phrase to a regex: word boundaries, flexible spaces/hyphens, ``*`` as prefix.
+
+    The phrase is normalised exactly like the text it is matched against, so "A/B test" in a
+    bank trigger meets "a b test" or "AB test" in a transcript.
+    """
+    prefix = phrase.rstrip().endswith("*")
+    words = normalise_for_matching(phrase.replace("*", " ")).replace("-", " ").split()
     body = r"[\s\-]+".join(re.escape(w) for w in words)
     tail = r"\w*" if prefix else r"(?:s|es)?\b"
     return re.compile(r"(?<![\w])" + body + tail)
 
 
 def normalise_for_matching(text: str) -> str:
-    """Lower-case, straighten apostrophes and turn punctuation into spaces (keeps hyphens)."""
+    """Lower-case, straighten apostrophes, punctuation to spaces, spelled-out letters joined."""
     text = text.lower().replace("’", "'")
-    return " " + re.sub(r"[^\w'\-]+", " ", text) + " "
+    text = re.sub(r"[^\w'\-]+", " ", text)
+    return " " + _SPELLED_OUT.sub(_join_spelled, text) + " "
 
 
 def mentions(text: str, phrases: Iterable[str]) -> bool:

@@ -9,7 +9,7 @@ no audio, no disk, no clock. The host (the demo, or the desktop controller) perf
     on_answer(...) ─────► speak(clarification_reply)    the turn was a question to us
                      ├──► speak(follow_up)              a probe on this answer
                      ├──► speak(question)               the next question
-                     ├──► speak(repeat)                 nothing was heard; ask again
+                     ├──► speak(repeat)                 nothing heard, or "say that again?"
                      └──► speak(closing)                after the last question
     on_spoken() after a closing ──► report
 
@@ -30,13 +30,24 @@ who overruns badly is not probed further. A limit of zero or less means untimed 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine.errors import ConfigError, MockInterviewError
 from engine.grading.base import Grader, GradeRequest
 from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade
+from engine.interviewer.actions import (
+    PHASE_DONE,
+    PHASE_GRADING,
+    PHASE_IDLE,
+    PHASE_LISTENING,
+    PHASE_SPEAKING,
+    Action,
+    InterviewSettings,
+    InterviewStateError,
+    follow_up_limit_s,
+)
 from engine.interviewer.clarifications import (
     REPEAT_REQUEST,
     THINKING_REPLY,
@@ -66,17 +77,13 @@ from engine.store.model import (
 )
 from engine.transcript import Transcript
 
-OFFLINE_ENGINE = "offline"
-"""``Grade.engine`` of the offline grader, whose probes come from ``choose_follow_up`` itself."""
-
-PHASE_IDLE = "idle"
-PHASE_SPEAKING = "speaking"
-PHASE_LISTENING = "listening"
-PHASE_GRADING = "grading"
-PHASE_DONE = "done"
-
-ACTION_KINDS = ("speak", "listen", "report")
-ACTION_PURPOSES = ("question", "follow_up", "clarification_reply", "repeat", "closing")
+__all__ = [
+    "Action",
+    "Interview",
+    "InterviewSettings",
+    "InterviewStateError",
+    "follow_up_limit_s",
+]
 
 MIN_ANSWER_LIMIT_S = 30.0
 """No answer window is ever shorter than this, even when the question's time is nearly used."""
@@ -88,57 +95,8 @@ CLOSING_LINE = "That's all the questions I have. Thank you, your report is ready
 NUDGE_LINE = "Let's get going now. Make reasonable assumptions where you need them, and start."
 NOTHING_HEARD_LINE = "Sorry, I didn't catch anything there. Here it is again."
 
-
-class InterviewStateError(MockInterviewError):
-    """An interview event arrived in a phase where it makes no sense (a host bug)."""
-
-
-@dataclass(frozen=True)
-class Action:
-    """What the host must do next.
-
-    Attributes:
-        kind: ``speak`` (say ``text`` aloud, then call ``on_spoken``), ``listen`` (record and
-            transcribe an answer, then call ``on_answer``) or ``report`` (the interview is over).
-        text: the line to speak (for ``speak``), or the prompt being answered (for ``listen``).
-        purpose: why: ``question``, ``follow_up``, ``clarification_reply``, ``repeat`` or
-            ``closing``. A ``listen`` carries the purpose of the prompt being answered.
-        question_index: 0-based index of the question this action belongs to.
-        time_limit_s: for ``listen`` and prompts, the answer window in seconds (None: untimed).
-    """
-
-    kind: str
-    text: str = ""
-    purpose: str = "question"
-    question_index: int = 0
-    time_limit_s: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.kind not in ACTION_KINDS:
-            raise ValueError(f"unknown action kind {self.kind!r}")
-        if self.purpose not in ACTION_PURPOSES:
-            raise ValueError(f"unknown action purpose {self.purpose!r}")
-
-
-@dataclass(frozen=True)
-class InterviewSettings:
-    """How the interview runs; stored in ``session.settings``.
-
-    Attributes:
-        time_limit_s: answer limit for every main answer; None uses each question's own limit,
-            zero or less means untimed.
-        follow_ups_per_question: the most probes asked on one question.
-        engine: grading engine name (``offline`` or ``llm``), used when no grader is passed.
-        whisper_model: the Whisper model that transcribes answers, recorded with each grading.
-    """
-
-    time_limit_s: float | None = None
-    follow_ups_per_question: int = 2
-    engine: str = "offline"
-    whisper_model: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+OFFLINE_ENGINE = "offline"
+"""``Grade.engine`` of the offline grader, whose probes come from ``choose_follow_up`` itself."""
 
 
 @dataclass
@@ -152,11 +110,6 @@ class _QuestionState:
     clarifications: list[str] = field(default_factory=list)
     time_used_s: float = 0.0
     silent_retries: int = 0
-
-
-def follow_up_limit_s(answer_limit_s: float) -> float:
-    """Answer window for a follow-up: a third of the main limit, between one and two minutes."""
-    return min(120.0, max(60.0, answer_limit_s / 3.0))
 
 
 class Interview:
@@ -288,11 +241,8 @@ class Interview:
         if self._phase != PHASE_IDLE:
             raise InterviewStateError("the interview has already started")
         self._session.status = STATUS_IN_PROGRESS
-        opening = (
-            "Let's begin. Here is your first question."
-            if len(self._questions) > 1
-            else ("Let's begin. Here is your question.")
-        )
+        several = len(self._questions) > 1
+        opening = f"Let's begin. Here is your {'first ' if several else ''}question."
         return self._ask_question(0, opening)
 
     def on_spoken(self) -> Action:
@@ -335,7 +285,7 @@ class Interview:
         state.time_used_s += max(0.0, duration)
         text = transcript.text.strip()
 
-        if not text and state.silent_retries == 0:
+        if not _has_content(text) and state.silent_retries == 0:
             state.silent_retries += 1
             line = join_sentences(NOTHING_HEARD_LINE, spoken(self.current_prompt_text))
             return self._speak(line, "repeat")
@@ -580,6 +530,18 @@ class Interview:
             except ValueError:
                 pass
         return str(path)
+
+
+_FILLER_ONLY = frozenset(
+    ("um", "umm", "uh", "uhh", "er", "erm", "ah", "hmm", "mm", "okay", "ok", "so", "well")
+    + ("yeah", "yes", "right", "like", "alright", "sorry")
+)
+
+
+def _has_content(text: str) -> bool:
+    """False for silence and for turns of fillers only ("Um... okay."): nothing to grade yet."""
+    words = [w.strip(".,!?;:'\"-").lower() for w in text.split()]
+    return any(w and w not in _FILLER_ONLY for w in words)
 
 
 def _follow_up_dict(follow_up: FollowUp) -> dict[str, Any]:

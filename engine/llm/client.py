@@ -12,8 +12,10 @@ failures (OpenAI echoes part of the key there) and scrubbed of the key everywher
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import LLMError
@@ -26,6 +28,14 @@ CONNECTION, TIMEOUT, SERVER = "connection", "timeout", "server"
 BAD_REQUEST, INVALID_OUTPUT, CONFIG = "bad_request", "invalid_output", "config"
 
 _SERVER_DETAIL_CHARS = 160
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    """A whole reply; ``truncated`` when the server stopped at ``max_tokens``."""
+
+    text: str
+    truncated: bool = False
 
 
 class LLMClient:
@@ -68,30 +78,26 @@ class LLMClient:
         max_tokens: int,
         response_format: dict[str, Any] | None = None,
         temperature: float = 0.2,
-    ) -> str:
-        """Send one chat request and return the reply text.
+    ) -> ChatReply:
+        """Send one chat request and return the whole reply.
+
+        The reply is streamed even though callers want it whole: a streamed request can be
+        abandoned, and servers such as llama.cpp stop generating when the client goes away, so
+        a timed-out grading does not keep a single-slot local server busy for minutes.
 
         Raises:
-            LLMError: any transport or HTTP failure, or an empty reply (``invalid_output``).
+            LLMError: any transport or HTTP failure, no reply within ``timeout_s`` in total, or
+                an empty reply (``invalid_output``).
         """
-        extra: dict[str, Any] = {}
-        if response_format is not None:
-            extra["response_format"] = response_format
-        try:
-            response = self._openai.chat.completions.create(
-                model=self.settings.model,
-                messages=messages,  # type: ignore[arg-type]
-                max_tokens=max_tokens,
-                temperature=temperature,
-                **extra,
-            )
-        except Exception as exc:  # noqa: BLE001 - translated below, unknown ones re-raised
-            raise self._translate(exc) from exc
-        choices = getattr(response, "choices", None) or []
-        content = choices[0].message.content if choices else None
-        if not content or not content.strip():
+        parts: list[str] = []
+        finish_reason = None
+        for piece, finish in self._stream(messages, max_tokens, temperature, response_format):
+            parts.append(piece)
+            finish_reason = finish or finish_reason
+        text = "".join(parts)
+        if not text.strip():
             raise LLMError(INVALID_OUTPUT, f"{self._where()} returned an empty reply")
-        return content
+        return ChatReply(text, truncated=finish_reason == "length")
 
     def stream_chat(
         self, messages: list[dict[str, str]], *, max_tokens: int, temperature: float = 0.4
@@ -102,8 +108,31 @@ class LLMClient:
         response, so the server stops generating tokens nobody will read.
 
         Raises:
-            LLMError: any transport or HTTP failure, also one that happens mid-stream.
+            LLMError: any transport or HTTP failure, also mid-stream, or no end within
+                ``timeout_s`` in total.
         """
+        for piece, _finish in self._stream(messages, max_tokens, temperature, None):
+            if piece:
+                yield piece
+
+    def _stream(
+        self,
+        messages: list[dict[str, str]],
+        max_tokens: int,
+        temperature: float,
+        response_format: dict[str, Any] | None,
+    ) -> Iterator[tuple[str, str | None]]:
+        """(text piece, finish reason) pairs, with one wall-clock deadline for the whole request.
+
+        The openai client's own timeout only bounds each wait for bytes; a server that trickles
+        tokens (or keeps the connection alive with pings) could run far past it. A timer closes
+        the response at the deadline, which ends the read in this thread.
+        """
+        extra: dict[str, Any] = {}
+        if response_format is not None:
+            extra["response_format"] = response_format
+        timeout_s = self.settings.timeout_s
+        started = time.monotonic()
         try:
             stream = self._openai.chat.completions.create(
                 model=self.settings.model,
@@ -111,19 +140,43 @@ class LLMClient:
                 max_tokens=max_tokens,
                 temperature=temperature,
                 stream=True,
+                **extra,
             )
-        except Exception as exc:  # noqa: BLE001 - translated below
+        except Exception as exc:  # noqa: BLE001 - translated below, unknown ones re-raised
             raise self._translate(exc) from exc
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            stream.close()
+
+        remaining = max(0.0, timeout_s - (time.monotonic() - started))
+        watchdog = threading.Timer(remaining, expire)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             for chunk in stream:
+                if expired.is_set():
+                    break
                 choices = getattr(chunk, "choices", None) or []
-                piece = choices[0].delta.content if choices and choices[0].delta else None
-                if piece:
-                    yield piece
+                if not choices:
+                    continue
+                delta = choices[0].delta
+                yield (getattr(delta, "content", None) or "", choices[0].finish_reason)
         except Exception as exc:  # noqa: BLE001 - translated below
+            if expired.is_set():
+                raise self._timeout() from exc
             raise self._translate(exc) from exc
         finally:
+            watchdog.cancel()
             stream.close()
+        if expired.is_set():
+            raise self._timeout()
+
+    def _timeout(self) -> LLMError:
+        return LLMError(
+            TIMEOUT, f"{self._where()} did not answer within {self.settings.timeout_s:g} s"
+        )
 
     def _where(self) -> str:
         return f"LLM at {self.settings.base_url}"

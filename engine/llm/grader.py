@@ -41,7 +41,7 @@ from statistics import fmean
 from engine.errors import ConfigError, LLMError
 from engine.grading.base import Grader, GradeRequest
 from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade
-from engine.llm.client import LLMClient, status_of
+from engine.llm.client import ChatReply, LLMClient, status_of
 from engine.llm.follow_ups import is_repeated_probe
 from engine.llm.prompts import grading_messages, retry_message, weakest_dimensions
 from engine.llm.schema import response_format
@@ -150,17 +150,14 @@ class LLMGrader:
         weakest = weakest_dimensions(offline_grade.dimensions, category)
         messages = grading_messages(request, weakest)
         try:
-            return validate_grade(
-                self._structured_chat(client, messages, category), request.transcript, category
-            )
+            return self._validated(self._structured_chat(client, messages, category), request)
         except LLMError as exc:
             if exc.kind != "invalid_output":
                 raise
             problem = str(exc)
         retry = [*messages, retry_message(problem)]
         try:
-            reply = self._structured_chat(client, retry, category)
-            return validate_grade(reply, request.transcript, category)
+            return self._validated(self._structured_chat(client, retry, category), request)
         except LLMError as exc:
             if exc.kind != "invalid_output":
                 raise
@@ -169,9 +166,20 @@ class LLMGrader:
                 f"LLM at {self.settings.base_url} gave unusable output twice ({exc})",
             ) from exc
 
+    def _validated(self, reply: ChatReply, request: GradeRequest) -> LLMGradeOutput:
+        try:
+            return validate_grade(reply.text, request.transcript, request.question.category)
+        except LLMError as exc:
+            if reply.truncated and exc.kind == "invalid_output":
+                limit = self.settings.grade_max_tokens
+                raise LLMError(
+                    "invalid_output", f"the reply was cut off at {limit} tokens"
+                ) from exc
+            raise
+
     def _structured_chat(
         self, client: LLMClient, messages: list[dict[str, str]], category: str
-    ) -> str:
+    ) -> ChatReply:
         configured = self.settings.structured_output
         style = configured
         if configured == "auto":

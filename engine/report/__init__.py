@@ -11,7 +11,7 @@ from typing import Any
 
 _EXPORTS = {
     "build_report": "engine.report.builder",
-    "compare_gradings": "engine.report.builder",
+    "compare_gradings": "engine.report.compare",
     "SessionReport": "engine.report.builder",
     "render_html": "engine.report.html",
     "render_markdown": "engine.report.markdown",

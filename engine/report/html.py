@@ -15,11 +15,11 @@ from engine.report.builder import (
     QuestionReport,
     SessionReport,
     build_report,
-    compare_gradings,
     dimension_label,
     format_clock,
 )
 from engine.report.charts import score_bars_svg, stage_legend_html, stage_timeline_svg
+from engine.report.compare import compare_gradings
 from engine.rubric import SCORE_LABELS
 from engine.store.model import ROLE_FOLLOW_UP, GradingRecord, Session, Turn
 

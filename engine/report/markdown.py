@@ -12,10 +12,10 @@ from engine.report.builder import (
     QuestionReport,
     SessionReport,
     build_report,
-    compare_gradings,
     dimension_label,
     format_clock,
 )
+from engine.report.compare import compare_gradings
 from engine.rubric import SCORE_LABELS
 from engine.store.model import ROLE_FOLLOW_UP, Session, Turn
 

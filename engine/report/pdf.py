@@ -16,11 +16,11 @@ from engine.report.builder import (
     QuestionReport,
     SessionReport,
     build_report,
-    compare_gradings,
     dimension_label,
     format_clock,
 )
 from engine.report.charts import SCORE_COLOURS, colour_of
+from engine.report.compare import compare_gradings
 from engine.rubric import SCORE_LABELS, SCORE_MAX
 from engine.store.atomic import atomic_write_bytes
 from engine.store.model import ROLE_FOLLOW_UP, GradingRecord, Session

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from engine.speech.transcriber import Transcriber
 
 FRAME_S = FRAME / SAMPLE_RATE
+LEAD_MARGIN_S = 0.3  # silence kept before the first loud frame (soft onsets are quiet)
+TAIL_MARGIN_S = 0.4  # and after the last one (word endings fade out)
 
 
 @dataclass(frozen=True)
@@ -321,18 +323,31 @@ class StreamingSession:
 
     # ----------------------------------------------------------------- decoding
     def _prompt(self) -> str:
+        """The last words already committed, so the next stretch continues in the same style.
+
+        Built from timed words (never raw segment text), so a hallucinated run of dots or a
+        repeated phrase cannot be fed back and snowball through the rest of the answer.
+        """
         words: list[str] = []
         for segment in reversed(self._committed):
-            words[:0] = segment.text.split()
+            words[:0] = [w.word.strip() for w in segment.words if w.word.strip()]
             if len(words) >= self.options.prompt_words:
                 break
         text = " ".join(words[-self.options.prompt_words :])
         return text or self._context_prompt
 
     def _decode(self, buffer: np.ndarray, start: int, end: int, prompt: str) -> list[Segment]:
-        stretch = buffer[start:end]
-        if not _has_speech(stretch, self._threshold_db()):
+        """Decode [start, end) with long leading/trailing silence trimmed off.
+
+        A stretch ends in half a pause; tiny models fill a long silent tail with invented
+        words ("Thank you."), so only a short margin of silence is kept around the speech.
+        """
+        span = _speech_span(buffer[start:end], self._threshold_db())
+        if span is None:
             return []
+        first, last = span
+        start, end = start + first, start + last
+        stretch = buffer[start:end]
         began = time.perf_counter()
         segments, language = self._transcriber.decode(
             stretch,
@@ -395,11 +410,26 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def _has_speech(samples: np.ndarray, threshold_db: float) -> bool:
-    """At least ~90 ms louder than both the adaptive threshold and the absolute speech floor."""
+def _speech_frames(samples: np.ndarray, threshold_db: float) -> np.ndarray:
+    """Indexes of 30 ms frames louder than both the adaptive threshold and the speech floor."""
     frames = len(samples) // FRAME
     if frames == 0:
-        return False
+        return np.zeros(0, dtype=np.int64)
     power = np.mean(samples[: frames * FRAME].reshape(frames, FRAME).astype(np.float64) ** 2, 1)
     db = 10.0 * np.log10(power + 1e-12)
-    return int(np.count_nonzero(db > max(threshold_db, SPEECH_FLOOR_DBFS))) >= 3
+    return np.flatnonzero(db > max(threshold_db, SPEECH_FLOOR_DBFS))
+
+
+def _has_speech(samples: np.ndarray, threshold_db: float) -> bool:
+    """At least ~90 ms of speech-loud frames."""
+    return _speech_frames(samples, threshold_db).size >= 3
+
+
+def _speech_span(samples: np.ndarray, threshold_db: float) -> tuple[int, int] | None:
+    """(first, last) sample of the speech in ``samples`` plus margins, or None for silence."""
+    loud = _speech_frames(samples, threshold_db)
+    if loud.size < 3:
+        return None
+    first = max(0, int(loud[0]) * FRAME - int(LEAD_MARGIN_S * SAMPLE_RATE))
+    last = min(len(samples), (int(loud[-1]) + 1) * FRAME + int(TAIL_MARGIN_S * SAMPLE_RATE))
+    return first, last

@@ -201,7 +201,12 @@ def has_audible_sound(samples: np.ndarray, floor_dbfs: float = SPEECH_FLOOR_DBFS
 
 
 def _convert(raw_segments: Iterable[Any], offset_s: float, length_s: float) -> Iterable[Segment]:
-    """faster-whisper segments -> engine Segments with times on the whole recording's clock."""
+    """faster-whisper segments -> engine Segments with times on the whole recording's clock.
+
+    Tokens with no letter or digit (a lone "." or "-", which tiny models emit in long runs on
+    noise) are dropped, and a segment's text is rebuilt from its kept words, so the text always
+    matches the timed words that evidence quotes and pacing rely on.
+    """
     limit = offset_s + length_s
     for raw in raw_segments:
         words = tuple(
@@ -211,14 +216,14 @@ def _convert(raw_segments: Iterable[Any], offset_s: float, length_s: float) -> I
                 word=w.word,
             )
             for w in (raw.words or ())
-            if w.word.strip()
+            if any(ch.isalnum() for ch in w.word)
         )
-        text = raw.text.strip()
-        if not text and not words:
+        if not words:
             continue
-        start = words[0].start if words else min(offset_s + float(raw.start), limit)
-        end = words[-1].end if words else min(offset_s + float(raw.end), limit)
-        yield Segment(start=start, end=max(end, start), text=text, words=words)
+        text = "".join(w.word for w in words).strip()
+        yield Segment(
+            start=words[0].start, end=max(words[-1].end, words[0].start), text=text, words=words
+        )
 
 
 _CACHE: dict[str, Transcriber] = {}

@@ -96,8 +96,9 @@ def rescue_root() -> Path:
 def save_emergency_copy(folder_name: str, files: dict[str, bytes]) -> Path:
     """Write ``files`` (relative name -> bytes) into a fresh rescue folder and return it.
 
-    Used when the data dir refused a save, so the session is never only in memory. The folder
-    name is unique per attempt; earlier rescue copies are never overwritten.
+    Used when the data dir refused a save, so the session is never only in memory. Each session
+    has one rescue folder; a later failed save replaces its files with the newer state (always
+    a superset of the earlier one, as sessions only grow), atomically like any save.
 
     Raises:
         StorageFullError: even the temp dir cannot be written (the message says so).
@@ -105,7 +106,9 @@ def save_emergency_copy(folder_name: str, files: dict[str, bytes]) -> Path:
     try:
         root = rescue_root()
         root.mkdir(parents=True, exist_ok=True)
-        target = Path(tempfile.mkdtemp(prefix=f"{folder_name}-", dir=root))
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in folder_name)[:80]
+        target = root / (safe or "session")
+        target.mkdir(exist_ok=True)
         for name, data in files.items():
             dest = target / name
             dest.parent.mkdir(parents=True, exist_ok=True)

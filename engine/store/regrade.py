@@ -8,13 +8,17 @@ audio but no transcript; they are transcribed here with the session's model firs
 
 from __future__ import annotations
 
-from engine.errors import SessionError, UnknownQuestionError
+import os
+
+from engine.errors import AudioDecodeError, SessionError, UnknownQuestionError
 from engine.grading.base import GradeRequest
 from engine.grading.result import Grade
 from engine.questions.model import FollowUp, Question, free_question
+from engine.store.locks import read_lock
 from engine.store.model import (
     ROLE_CLARIFICATION,
     ROLE_FOLLOW_UP,
+    STATUS_IN_PROGRESS,
     GradingRecord,
     QuestionRecord,
     Session,
@@ -144,23 +148,31 @@ def regrade_session(
 
     Raises:
         SessionError: ``retranscribe_model`` was given but the session has no audio; or the
-            session has nothing to grade.
+            session has nothing to grade. A recording that cannot be decoded is skipped (and
+            noted in ``session.notes``) when other answers can still be graded.
         ConfigError: unknown engine.
     """
     from engine.grading.engines import make_grader
 
+    _refuse_if_recording_elsewhere(session)
     grader = make_grader(engine)
     if retranscribe_model:
         retranscribe_session(session, retranscribe_model)
     session_model = str(session.settings.get("whisper_model") or "") or None
     results: list[tuple[Turn, Grade]] = []
+    unreadable: list[str] = []
     for record in session.questions:
         question = None
         for turn in record.turns:
             if turn.role == ROLE_CLARIFICATION:
                 continue
             if turn.transcript is None:
-                _transcribe(session, turn, session_model)
+                try:
+                    _transcribe(session, turn, session_model)
+                except AudioDecodeError as exc:
+                    # One damaged recording must not block grading the others; say so instead.
+                    unreadable.append(f"answer {turn.index}: {exc}")
+                    continue
             if turn.transcript is None or not _has_words(turn.transcript):
                 continue
             question = question or question_from_record(record)
@@ -168,10 +180,26 @@ def regrade_session(
             turn.add_grading(GradingRecord(grade=grade, whisper_model=turn.transcript.model))
             results.append((turn, grade))
     if not results:
-        raise SessionError(f"session {session.id} has no answer to grade (nothing was said)")
+        detail = f"; {'; '.join(unreadable)}" if unreadable else " (nothing was said)"
+        raise SessionError(f"session {session.id} has no answer to grade{detail}")
+    session.notes.extend(
+        f"Not graded, the recording could not be read: {problem}" for problem in unreadable
+    )
     if save:
         save_session(session)
     return results
+
+
+def _refuse_if_recording_elsewhere(session: Session) -> None:
+    """Two writers on one session would overwrite each other's turns; let the recorder finish."""
+    if session.status != STATUS_IN_PROGRESS or session.folder is None:
+        return
+    owner = read_lock(session.folder)
+    if owner is not None and owner.pid != os.getpid() and owner.is_alive():
+        raise SessionError(
+            f"session {session.id} is still being recorded by another mockinterview window "
+            f"(process {owner.pid}); finish or close that interview first"
+        )
 
 
 def _has_words(transcript: Transcript) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import unicodedata
 from datetime import datetime
@@ -143,7 +144,10 @@ def save_session(session: Session) -> Path:
             rescue = _emergency_copy(session, text)
         except StorageFullError as rescue_exc:
             raise StorageFullError(f"{exc} — and {rescue_exc}") from exc
-        reason = str(exc) if isinstance(exc, StorageFullError) else f"cannot save {target}"
+        if isinstance(exc, StorageFullError):
+            reason = str(exc)
+        else:
+            reason = f"cannot save {target}: {storage_problem(exc)}"
         raise StorageFullError(
             f"{reason}. Nothing was lost: the session is still open, and a copy of it was "
             f"saved to {rescue / SESSION_FILE}"
@@ -159,26 +163,36 @@ def save_session(session: Session) -> Path:
 def resolve_session_folder(ref: str | Path) -> Path:
     """Find a session folder from an id (or unique id prefix), a folder path or a session.json path.
 
+    A bare name is looked up in the library first (so ``report design`` never picks up an
+    unrelated ``./design`` folder); anything that looks like a path is taken as one.
+
     Raises:
         SessionError: nothing matches, or a prefix matches several sessions.
     """
-    path = Path(ref).expanduser()
-    if path.name == SESSION_FILE and path.is_file():
-        return path.parent
-    if path.is_dir():
-        return path
+    text = str(ref).strip()
+    if not text:
+        raise SessionError("no session given: use an id from `mockinterview sessions list`")
+    path = Path(text).expanduser()
+    looks_like_path = isinstance(ref, Path) or os.sep in text or "/" in text or text[0] in ".~"
+    if looks_like_path or path.name == SESSION_FILE:
+        if path.name == SESSION_FILE and path.is_file():
+            return path.parent
+        if path.is_dir():
+            return path
+        raise SessionError(f"no session folder at {path}")
     root = paths.sessions_dir()
-    candidate = root / str(ref)
-    if str(ref) and "/" not in str(ref) and candidate.is_dir():
-        return candidate
-    matches = sorted(p for p in root.glob(f"{ref}*") if p.is_dir()) if "/" not in str(ref) else []
+    if (root / text).is_dir():
+        return root / text
+    if (path / SESSION_FILE).is_file():
+        return path
+    matches = sorted(p for p in root.iterdir() if p.name.startswith(text) and p.is_dir())
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
         names = ", ".join(p.name for p in matches[:5])
-        raise SessionError(f"{ref!r} matches several sessions ({names}); give more of the id")
+        raise SessionError(f"{text!r} matches several sessions ({names}); give more of the id")
     raise SessionError(
-        f"no session {str(ref)!r}: give an id shown by `mockinterview sessions list` or a folder"
+        f"no session {text!r}: give an id shown by `mockinterview sessions list` or a folder"
     )
 
 

@@ -3,8 +3,9 @@
 A recorder streams PCM to disk and only now and then rewrites the RIFF/data sizes, so after a
 kill the header can claim 0 bytes (or too few) while the file holds seconds of audio. The sizes
 are recomputed from the file length, trimmed to whole sample frames. The speech part's
-``engine.speech.recorder.repair_wav`` is preferred when present; this is the store's own copy so
-recovery never depends on the recorder module being importable (it pulls in sounddevice).
+``engine.speech.wav_writer.repair_wav`` (the one the recorder uses) is preferred; this copy
+keeps recovery working should that module be unavailable, and is what the store's own tests
+pin down.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def repair_wav_header(path: str | Path) -> float:
 def repair_wav(path: str | Path) -> float:
     """Repair with the speech part's implementation when it exists, else with ours."""
     try:
-        from engine.speech.recorder import repair_wav as speech_repair
-    except Exception:  # noqa: BLE001 - absent module or missing audio libs: use our own
+        from engine.speech.wav_writer import repair_wav as speech_repair
+    except ImportError:
         return repair_wav_header(path)
     return float(speech_repair(path))

@@ -164,6 +164,7 @@ def test_audio_file_is_transcribed_then_graded(capsys, jfk_path):
         (["--question", "no-such-question"], "no-such-question"),
         (["--question-text", "   "], "question text is empty"),
         (["--question", BANK_QUESTION, "--time-limit", "-5"], "--time-limit"),
+        (["--question", BANK_QUESTION, "--category", "metrics"], "--category only applies"),
     ],
 )
 def test_bad_arguments_give_one_line_errors(capsys, answer_txt, args, message):
@@ -239,3 +240,36 @@ def test_unreadable_transcript_files_give_one_line_errors(capsys, tmp_path, name
     err = capsys.readouterr().err
     assert code == 1
     assert message in err and err.count("\n") == 1
+
+
+def test_spoken_answer_is_graded_end_to_end_with_timed_evidence(capsys, tmp_path):
+    """Real espeak-ng speech, real Whisper transcription, quotes placed in time.
+
+    The WAV comes from the espeak-ng command line rather than ``engine.speech.voice``: what is
+    under test here is audio -> transcript -> grade, and the command line renders long texts
+    reliably from a cold start.
+    """
+    spoken = (
+        "First, I would ask who the listeners are. The north star I would pick is weekly "
+        "listening days, because plays can mislead us when people leave early. As a guardrail "
+        "I would track early skips. Then I would run an experiment for three weeks, because "
+        "novelty can inflate the first week."
+    )
+    audio = tmp_path / "answer.wav"
+    subprocess.run(["espeak-ng", "-s", "160", "-w", str(audio), spoken], check=True, timeout=60)
+    data = _grade_json(
+        capsys,
+        "--transcript",
+        str(audio),
+        "--question-text",
+        "Design episode recommendations for a podcast app.",
+    )
+    metrics = next(d for d in data["dimensions"] if d["id"] == "metrics")
+    assert metrics["score"] >= 2
+    assert metrics["evidence"]
+    starts = [e["start_s"] for d in data["dimensions"] for e in d["evidence"]]
+    assert all(s is not None for s in starts)
+    assert max(starts) > 3.0  # later sentences are placed later in the recording
+    assert next(d for d in data["dimensions"] if d["id"] == "experimentation")["evidence"]
+    assert data["pacing"]["wpm"] > 80
+    assert data["pacing"]["stages"]

@@ -156,3 +156,23 @@ def test_list_flags_corrupt_and_interrupted_sessions(capsys):
 def test_empty_library(capsys):
     code, out, _ = run_cli(capsys, "sessions", "list")
     assert code == 0 and out.strip() == "No sessions yet."
+
+
+def test_regrade_with_an_unreachable_llm_falls_back_and_the_report_says_so(
+    capsys, monkeypatch, closed_port_url, tmp_path
+):
+    from tests.engine.store.factories import build_interview_session
+
+    session = build_interview_session("llm down")
+    monkeypatch.setenv("MOCKINTERVIEW_LLM_BASE_URL", closed_port_url)
+    monkeypatch.setenv("MOCKINTERVIEW_LLM_MODEL", "smollm2")
+    code, out, err = run_cli(capsys, "regrade", session.id, "--engine", "llm")
+    assert code == 0, err
+    assert "graded by the offline engine instead" in out
+
+    code, _, _ = run_cli(
+        capsys, "report", session.id, "--format", "md", "-o", str(tmp_path / "r.md")
+    )
+    md = (tmp_path / "r.md").read_text()
+    assert "was graded by the offline engine" in md
+    assert "**Gradings side by side** (2 kept)" in md

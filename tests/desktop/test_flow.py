@@ -1,10 +1,10 @@
 """The whole desktop flow, Setup → Interview → Report, with every part real.
 
-The interviewer speaks through espeak into the virtual PulseAudio speaker; the candidate's answers
+The interviewer speaks through espeak into the private PulseAudio speaker; the candidate's answers
 are espeak renderings of written answers, played into the REAL virtual microphone (PulseAudio
 pipe source, tests/fixtures/virtual_mic.py) when the interview screen starts listening; the app's
-recorder writes them into the session folder while Whisper tiny.en streams them; the offline
-grader grades them and asks one follow-up; each answer is finished with the Space key.
+recorder writes them into the session folder while Whisper tiny.en streams them on screen; the
+offline grader grades them and asks one follow-up; each answer is finished with the Space key.
 """
 
 from __future__ import annotations
@@ -16,4 +16,102 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.controllers import interview_controller as ic
-from engine.audio_check import *  # noqa: F401,F403  (placeholder, replaced below)
+from engine.errors import SpeechSynthesisError
+from engine.store.sessions import load_session
+from tests.desktop.conftest import save_screenshot
+
+pytestmark = [pytest.mark.mic, pytest.mark.slow]
+
+QUESTION_ID = "design-short-video-feed"
+MAIN_ANSWER = (
+    "Viewers want to enjoy the feed and creators want an audience, so the goal is long term "
+    "satisfaction. I would track seven day retention, with a guardrail on the not interested "
+    "rate. The system has candidate generation with embeddings and then a ranking model."
+)
+FOLLOW_UP_ANSWER = (
+    "I would keep a small exploration budget for new videos and correct for position bias, "
+    "because the feed only learns from what it showed."
+)
+
+
+def synthesize_answer(text: str, path: Path) -> Path:
+    """The candidate's spoken answer, rendered by the real espeak voice (retried: a fresh
+    pyttsx3 engine occasionally returns an empty file on its first render)."""
+    from engine.speech.voice import synthesize
+
+    problem: Exception | None = None
+    for _attempt in range(4):
+        try:
+            return synthesize(text, path)
+        except SpeechSynthesisError as exc:
+            problem = exc
+    raise problem  # type: ignore[misc]
+
+
+def answer_aloud(window, qtbot, mic, audio: Path, last_word: str) -> None:
+    """Speak ``audio`` into the mic, wait until the live transcript shows its end, press Space."""
+    screen = window.interview_screen
+    mic.feed_file(audio, wait=False)
+    qtbot.waitUntil(lambda: last_word in screen.transcript.full_text().lower(), timeout=40_000)
+    assert window.controller.state == ic.LISTENING
+    qtbot.keyClick(screen, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.controller.state != ic.LISTENING, timeout=5000)
+
+
+def test_setup_to_report_with_voice_mic_and_whisper(
+    main_window, qtbot, virtual_mic, whisper_ready, artifacts_dir, tmp_path
+) -> None:
+    window = main_window
+    controller = window.controller
+    screen = window.interview_screen
+    main_audio = synthesize_answer(MAIN_ANSWER, tmp_path / "main.wav")
+    follow_audio = synthesize_answer(FOLLOW_UP_ANSWER, tmp_path / "follow.wav")
+    listens: list[str] = []
+    controller.listening_started.connect(
+        lambda _limit: listens.append(controller._current_listen.purpose)
+    )
+    spoken: list[tuple[str, str]] = []
+    controller.interviewer_said.connect(lambda text, purpose, _i: spoken.append((purpose, text)))
+
+    setup = window.setup_screen
+    qtbot.waitUntil(lambda: setup.bank_loaded, timeout=10_000)
+    setup.pick_radio.setChecked(True)
+    setup.set_picked([QUESTION_ID])
+    setup.follow_ups_spin.setValue(1)
+    setup.time_limit_spin.setValue(0)
+    qtbot.mouseClick(setup.start_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen_name == "interview"
+
+    # The interviewer reads the whole question aloud; recording starts when the voice ends.
+    qtbot.waitUntil(lambda: len(listens) == 1, timeout=60_000)
+    assert spoken[0][0] == "question"
+    assert screen.question_label.text().startswith("Design the recommendation system")
+    answer_aloud(window, qtbot, virtual_mic, main_audio, "ranking")
+
+    # The grader asks one follow-up; it is shown and spoken, then the mic listens again.
+    qtbot.waitUntil(lambda: len(listens) == 2, timeout=60_000)
+    assert listens == ["question", "follow_up"]
+    follow_up_text = next(text for purpose, text in spoken if purpose == "follow_up")
+    assert screen.interviewer_text.text() == follow_up_text
+    save_screenshot(window, artifacts_dir, "interview_screen_follow_up")
+    with qtbot.waitSignal(controller.finished, timeout=60_000) as done:
+        answer_aloud(window, qtbot, virtual_mic, follow_audio, "showed")
+    session = done.args[0]
+
+    qtbot.waitUntil(lambda: window.current_screen_name == "report", timeout=5000)
+    report = window.screen("report")
+    assert re.search(r"overall \d\.\d / 4", report.subtitle_label.text())
+    save_screenshot(window, artifacts_dir, "report_after_flow")
+
+    stored = load_session(session.id)
+    assert stored.status == "complete"
+    turns = stored.questions[0].turns
+    assert [t.role for t in turns] == ["answer", "follow_up"]
+    for turn, key_word in zip(turns, ("retention", "exploration"), strict=True):
+        audio = Path(stored.folder) / turn.audio
+        assert audio.is_file() and audio.stat().st_size > 16000 * 2 * 3  # > 3 s of 16-bit audio
+        assert turn.duration_s > 3
+        assert key_word in turn.transcript.text.lower()
+        assert turn.transcript.has_word_timings
+        assert turn.grade is not None
+    assert turns[1].follow_up["text"] == follow_up_text

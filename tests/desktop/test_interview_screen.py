@@ -154,8 +154,7 @@ def test_interview_screen_renders_in_light_and_dark(main_window, qtbot, artifact
     screen = window.interview_screen
     window.show_screen("interview")
     screen.question_label.setText(
-        "How would you measure the success of an AI writing assistant built into a document "
-        "editor?"
+        "How would you measure the success of an AI writing assistant built into a document editor?"
     )
     screen.interviewer_caption.setText("Follow-up:")
     screen.interviewer_text.setText(

@@ -1,11 +1,12 @@
 """Replay of a real answer: ``jfk.flac`` imported through the real importer (real Whisper word
 timings), shown in the replay screen.
 
-This machine has no sound card, and the virtual PulseAudio of tests/fixtures/virtual_mic.py
-offers no output-device fixture yet, so the screen detects (for real, through
-``engine.speech.playback.output_device_error``) that nothing can play and falls back to its
-silent clock. That is the path asserted here: the notice is shown, time still runs at the chosen
-speed, the word under the clock is highlighted, and clicking a word seeks.
+Two clocks drive the highlighting. The real ``engine.speech.playback.Player`` is exercised by
+``test_real_player_drives_the_highlight`` in a child process against a private PulseAudio null
+sink (PortAudio lists devices once per process, so the pytest process cannot gain a device
+half-way). The in-process tests pin the silent clock (``force_silent``) so their timing checks
+do not depend on whether some fixture started an audio server; ``test_no_output_device...``
+checks the real device detection of this process either way.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def jfk_session(jfk_path):
 
 @pytest.fixture
 def screen(qtbot):
-    widget = ReplayScreen()
+    widget = ReplayScreen(force_silent=True)
     qtbot.addWidget(widget)
     widget.resize(900, 520)
     widget.show()
@@ -98,8 +99,130 @@ def test_evidence_jump_lands_on_its_moment_and_keys_work(qtbot, screen, jfk_sess
         qtbot.keyClick(screen.transcript, Qt.Key.Key_Escape)
 
 
+def test_no_output_device_is_detected_and_said(qtbot, jfk_session):
+    from engine.speech.playback import output_device_error
+
+    widget = ReplayScreen()
+    qtbot.addWidget(widget)
+    widget.show()
+    show(qtbot, widget, jfk_session, autoplay=False)
+    missing = output_device_error() is not None  # true on this machine without an audio server
+    assert widget.is_silent == missing and widget.notice.isVisible() == missing
+    if missing:
+        assert "plays silently" in widget.notice_label.text()
+
+
 def test_a_turn_without_audio_still_replays_silently(qtbot, screen, jfk_session):
     (jfk_session.folder / jfk_session.turns[0].audio).unlink()
     show(qtbot, screen, jfk_session, autoplay=False)
     assert screen.is_silent and "no recording" in screen.notice_label.text()
     assert len(screen.transcript.words) >= 20
+
+
+_REAL_PLAYER_SCRIPT = r"""
+import json, os, sys, time
+sys.path.insert(0, sys.argv[1])
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop.screens.replay_screen import ReplayScreen
+from engine.store.sessions import load_session
+
+def wait(ms):
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+session = load_session(sys.argv[2])
+screen = ReplayScreen()
+screen.show()
+screen.show_turn(session, 1, 1.0)
+deadline = time.monotonic() + 15
+while time.monotonic() < deadline and not (screen.is_playing and screen.position_s > 1.5):
+    wait(50)
+start_pos, start_wall = screen.position_s, time.monotonic()
+wait(2500)  # PulseAudio takes audio in bursts at first; a longer window smooths them out
+pos = screen.position_s
+rate = (pos - start_pos) / (time.monotonic() - start_wall)
+words = screen.transcript.words
+index = screen.transcript.current_index
+target = next(i for i, w in enumerate(words) if w.word.strip().lower() == "country")
+screen.transcript.seek_to_index(target)
+wait(300)
+print(json.dumps({
+    "silent": screen.is_silent, "notice": screen.notice.isVisible(), "rate": rate,
+    "highlight_start": words[index].start, "position": pos,
+    "expected_index": screen.transcript.index_at_time(pos), "index": index,
+    "after_seek": screen.position_s, "target_start": words[target].start,
+}))
+screen.stop()
+"""
+
+
+@pytest.fixture
+def private_pulseaudio():
+    """A private PulseAudio with a null output sink (TESTING.md recipe, output side only).
+
+    It runs only for the child process that plays: PortAudio lists devices once per process,
+    so the pytest process itself (which may already have looked) is left untouched.
+    """
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+
+    if shutil.which("pulseaudio") is None:
+        pytest.skip("pulseaudio is not installed")
+    runtime = tempfile.mkdtemp(prefix="mi-pulse-")
+    socket = os.path.join(runtime, "native")
+    script = os.path.join(runtime, "sink.pa")
+    with open(script, "w", encoding="utf-8") as handle:
+        handle.write(
+            f"load-module module-native-protocol-unix auth-anonymous=1 socket={socket}\n"
+            "load-module module-null-sink sink_name=vspk rate=16000 channels=1\n"
+            "set-default-sink vspk\n"
+        )
+    env = dict(os.environ, HOME=runtime, XDG_RUNTIME_DIR=runtime)
+    server = subprocess.Popen(
+        ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "--system=false", "-n",
+         "-F", script],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while not os.path.exists(socket) and time.monotonic() < deadline and server.poll() is None:
+        time.sleep(0.05)
+    try:
+        if not os.path.exists(socket):
+            pytest.skip("the private PulseAudio did not start")
+        yield dict(env, PULSE_SERVER=f"unix:{socket}")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_real_player_drives_the_highlight(jfk_session, private_pulseaudio):
+    """With an output device the real Player plays, and its position drives the highlight."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-c", _REAL_PLAYER_SCRIPT, str(REPO_ROOT), jfk_session.id],
+        env=private_pulseaudio, capture_output=True, text=True, timeout=90, cwd=REPO_ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    facts = json.loads(result.stdout.strip().splitlines()[-1])
+    assert not facts["silent"] and not facts["notice"]
+    assert 0.5 < facts["rate"] < 1.5  # the device consumes audio at about real time
+    assert facts["highlight_start"] <= facts["position"] + 0.1
+    assert facts["index"] >= facts["expected_index"] - 1
+    assert facts["after_seek"] >= facts["target_start"] - 0.01
+    assert facts["after_seek"] < facts["target_start"] + 1.0

@@ -262,7 +262,7 @@ def test_llm_regrade_without_a_server_falls_back_and_can_be_compared(
     with qtbot.waitSignal(screen.controller.session_changed, timeout=30000):
         screen.regrade("llm")
     assert screen.notices.count() >= 1
-    notice_text = screen.notices.itemAt(0).widget().accessibleName()
+    notice_text = screen.notices.itemAt(0).widget().text
     assert "offline engine" in notice_text
     assert screen.compare_button.isEnabled()
     view = screen.open_compare()
@@ -285,8 +285,12 @@ def test_interrupted_session_offers_transcribe_and_grade(qtbot, screen, jfk_path
     """A recording whose process died: audio on disk, nothing transcribed, recovered on start."""
     from engine.speech.audio_io import load_audio, write_wav
     from engine.store.locks import lock_path
-    from engine.store.sessions import create_session, recover_interrupted, save_session
-    from engine.store.sessions import turn_audio_path
+    from engine.store.sessions import (
+        create_session,
+        recover_interrupted,
+        save_session,
+        turn_audio_path,
+    )
 
     session = create_session(title="Cut short by a crash")
     session.questions.append(

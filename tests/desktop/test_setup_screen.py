@@ -173,8 +173,8 @@ def _is_internal_part(widget) -> bool:
 def test_every_control_has_an_accessible_name(main_window, qtbot) -> None:
     from PySide6.QtWidgets import (
         QAbstractButton,
-        QAbstractSpinBox,
         QAbstractItemView,
+        QAbstractSpinBox,
         QComboBox,
         QLineEdit,
         QPlainTextEdit,

@@ -237,3 +237,22 @@ def test_answer_that_takes_on_the_probe_is_credited_in_communication(grade_text)
     assert "Answered the probe directly." in answered.dimension("communication").note
     assert any("probe" in m for m in dodged.dimension("communication").missing)
     assert answered.dimension("metrics").score > dodged.dimension("metrics").score
+
+
+def test_keyword_salad_glued_with_connectives_still_counts_as_a_list(grade_text):
+    salad = (
+        "I would use CTR because NDCG, and an A/B test so that cold start, which means latency "
+        "and retention because bandits. So two-tower embeddings because holdout, which means "
+        "guardrails and novelty effect since feedback loop and position bias."
+    )
+    ok = grade_text("cal-design-podcast-home", ANSWERS["cal-design-podcast-home"]["ok"])
+    gamed = grade_text("cal-design-podcast-home", salad)
+    assert gamed.overall < ok.overall
+    assert gamed.overall <= 1.5
+
+
+def test_no_probe_is_proposed_when_no_follow_ups_are_left(grade_text):
+    answer = ANSWERS["cal-design-podcast-home"]["weak"]
+    assert grade_text("cal-design-podcast-home", answer).follow_up is not None
+    exhausted = grade_text("cal-design-podcast-home", answer, follow_ups_left=0)
+    assert exhausted.follow_up is None

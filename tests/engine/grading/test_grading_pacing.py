@@ -162,3 +162,15 @@ def test_text_transcript_with_known_duration_measures_wpm():
     pacing = measure_pacing(transcript, None, ())
     assert pacing.wpm == pytest.approx(120.0)
     assert pacing.duration_s == 5.0
+
+
+def test_a_recorded_answer_far_shorter_than_the_limit_loses_communication(grader):
+    answer = ANSWERS["cal-design-podcast-home"]["ok"]  # about 70 s when spoken
+    question = QUESTIONS["cal-design-podcast-home"]
+    short_limit = grader.grade(GradeRequest(question, evenly_timed(answer), time_limit_s=120.0))
+    long_limit = grader.grade(GradeRequest(question, evenly_timed(answer), time_limit_s=900.0))
+    comm_short = short_limit.dimension("communication")
+    comm_long = long_limit.dimension("communication")
+    assert comm_long.score < comm_short.score
+    assert any("use more of the time" in m for m in comm_long.missing)
+    assert "Used only 1:12 of the 15:00 limit" in long_limit.pacing.allocation_verdict

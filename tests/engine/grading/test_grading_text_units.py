@@ -197,3 +197,44 @@ def test_expected_point_is_not_covered_by_echoing_the_question():
 def test_an_example_inside_a_point_is_enough_to_cover_it():
     sentences = [meaning_terms("I'd add a daily frequency cap, because people get annoyed.")]
     assert match_point("proposes a middle path such as a frequency cap", sentences).covered
+
+
+# --- adapting to a constraint --------------------------------------------------------------
+
+
+def test_adaptation_without_an_earlier_answer_judges_engagement_alone():
+    from engine.grading.adaptation import assess_adaptation
+    from engine.grading.analysis import analyse
+
+    engaged = analyse(
+        Transcript.from_text(
+            "Given the fifty millisecond budget, I would drop the heavy ranker and cache the "
+            "top candidates instead, because a lookup fits easily."
+        )
+    )
+    ignored = analyse(Transcript.from_text("I think the design is good as it is."))
+    constraint = "latency budget is fifty milliseconds"
+    yes = assess_adaptation(engaged, constraint, ())
+    no = assess_adaptation(ignored, constraint, ())
+    assert yes.adapted and yes.sentences
+    assert not no.adapted and "Did not show how the design changes" in no.note
+
+
+# --- stage timeline ------------------------------------------------------------------------
+
+
+def test_short_detours_are_folded_into_the_surrounding_stage():
+    from engine.grading.analysis import analyse
+    from engine.grading.stages import stage_timeline
+
+    text = (
+        "The north star is weekly listening days because it shows habit. "
+        "Guardrails are early skips and unfollows, since clicks mislead. "
+        "Latency matters. "  # a two-word aside about the system
+        "Offline I would use recall at ten, and check it moves with the online metric. "
+        "Precision also matters for the metric, because a bad top slot costs trust."
+    )
+    dims = ("problem_framing", "metrics", "system_design", "experimentation")
+    stages = stage_timeline(analyse(Transcript.from_text(text)), dims)
+    assert [s.dimension for s in stages] == ["metrics"]
+    assert stages[0].start_s == 0.0

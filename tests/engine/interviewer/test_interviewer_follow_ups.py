@@ -336,3 +336,16 @@ def test_answer_with_no_metrics_is_probed_on_metrics_by_the_real_grader() -> Non
     )
     assert follow_up is not None
     assert follow_up.dimension == "metrics"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "I would optimise C-T-R for each video.",
+        "I would optimise the C T R for each video.",
+        "I would optimise click through rate for each video.",
+    ],
+)
+def test_triggers_survive_how_whisper_writes_acronyms(answer: str) -> None:
+    follow_up = choose_follow_up(request(answer), scores(problem_framing=1))
+    assert follow_up is not None and "CTR" in follow_up.text

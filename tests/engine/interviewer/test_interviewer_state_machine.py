@@ -507,3 +507,11 @@ def test_free_question_is_probed_with_generic_spoken_probes() -> None:
     reply = machine.on_spoken()
     assert reply.kind == "listen"
     assert machine.session.questions[0].question["id"] is None
+
+
+def test_a_turn_of_fillers_only_counts_as_nothing_heard() -> None:
+    machine, grader = interview()
+    listen(machine, machine.start())
+    again = machine.on_answer(text("Um... okay.", 3.0))
+    assert again.purpose == "repeat"
+    assert grader.requests == [] and machine.session.turns == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.report.builder import build_report, compare_gradings, format_clock
+from engine.report.builder import build_report, format_clock
+from engine.report.compare import compare_gradings
 from engine.store.model import GradingRecord
 from tests.engine.store.factories import (
     FOLLOW_SCORES,

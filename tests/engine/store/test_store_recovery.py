@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from engine.errors import SessionError
 from engine.speech.audio_io import load_audio
 from engine.store.locks import acquire_session_lock, has_live_owner, lock_path
 from engine.store.model import ROLE_ANSWER, STATUS_INTERRUPTED, QuestionRecord, Turn
@@ -46,6 +47,7 @@ import sys, time
 import numpy as np
 sys.path.insert(0, sys.argv[2])
 from tests.engine.store.test_store_recovery import BANK_QUESTION, wav_with_zero_header
+from engine.errors import SessionError
 from engine.speech.audio_io import load_audio
 from engine.store.model import QuestionRecord
 from engine.store.sessions import create_session, save_session, turn_audio_path
@@ -137,3 +139,32 @@ def test_wav_repair_trims_a_partial_frame_and_reports_duration(tmp_path):
     assert repair_wav_header(path) == pytest.approx(0.5)
     info = soundfile.info(str(path))
     assert info.frames == 8000
+
+
+def test_a_damaged_recording_does_not_block_grading_the_others(jfk_path):
+    session = create_session(title="one damaged")
+    audio = Path(session.folder) / "audio"
+    soundfile.write(str(audio / "turn-01.wav"), load_audio(jfk_path), 16000)
+    (audio / "turn-02.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunkjunk")
+    session.questions.append(QuestionRecord(question=dict(BANK_QUESTION)))
+    save_session(session)
+    lock_path(session.folder).write_text(json.dumps({"pid": _dead_pid(), "host": ""}))
+
+    [recovered] = recover_interrupted()
+    assert [t.index for t in recovered.turns] == [1, 2]
+    assert any("turn 2: recording could not be repaired" in n for n in recovered.notes)
+    results = regrade_session(recovered)
+    assert [t.index for t, _ in results] == [1]
+    assert any("answer 2" in n and "could not be read" in n for n in load_session(session.id).notes)
+
+
+def test_regrade_refuses_a_session_another_live_process_is_recording():
+    session = create_session(title="busy")
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        lock_path(session.folder).write_text(json.dumps({"pid": sleeper.pid, "host": ""}))
+        with pytest.raises(SessionError, match="still being recorded"):
+            regrade_session(load_session(session.id))
+    finally:
+        sleeper.kill()
+        sleeper.wait()

@@ -177,3 +177,31 @@ def test_full_disk_while_saving_says_the_disk_is_full(tmpfs, monkeypatch):
         save_session(session)
     assert session.notes[-1] == "x" * 20000
     assert load_session(session.folder).notes == []  # old file intact
+
+
+def test_bare_names_are_library_ids_and_paths_are_paths(tmp_path, monkeypatch):
+    session = build_interview_session("lookup")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / session.id[:8]).mkdir()  # an unrelated local folder named like a prefix
+    with pytest.raises(SessionError, match="several sessions|no session"):
+        load_session("")
+    assert load_session(session.id[:17]).id == session.id
+    with pytest.raises(SessionError, match="no session folder at"):
+        load_session(str(tmp_path / "missing"))
+    with pytest.raises(SessionError, match=r"no session\.json"):
+        load_session(Path(session.id[:8]))  # a real folder, but not a session
+
+
+def test_repeated_failed_saves_keep_one_up_to_date_rescue_copy(
+    tmpfs, monkeypatch, private_temp_dir
+):
+    mount = tmpfs("4m")
+    monkeypatch.setenv("MOCKINTERVIEW_DATA_DIR", str(mount.path))
+    session = create_session(title="two failures")
+    mount.make_read_only()
+    for note in ("first answer", "second answer"):
+        session.notes.append(note)
+        with pytest.raises(StorageFullError):
+            save_session(session)
+    [copy] = (private_temp_dir / "mockinterview-rescue").glob("*/session.json")
+    assert json.loads(copy.read_text())["notes"] == ["first answer", "second answer"]
