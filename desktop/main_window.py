@@ -43,6 +43,16 @@ def _load_session(session_id: str) -> Any:
     return load_session(session_id)
 
 
+def _preimport_screens() -> None:
+    """Import the report and library screens (and the report engine) in a worker thread.
+
+    Importing them costs a few hundred milliseconds; done on the UI thread at the end of an
+    interview it would freeze the window just when the report should appear.
+    """
+    import desktop.screens.library_screen  # noqa: F401
+    import desktop.screens.report_screen  # noqa: F401
+
+
 def _recover() -> list[Any]:
     from engine.store.sessions import recover_interrupted
 
@@ -234,6 +244,7 @@ class MainWindow(QMainWindow):
             return
         self.banner.clear()
         self.model_loader.ensure_loaded(plan.whisper_model)
+        run_in_background(_preimport_screens, on_failed=lambda exc: None)
         self.show_screen("interview")
         self.interview_screen.begin(plan)
 

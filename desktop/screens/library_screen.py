@@ -254,6 +254,7 @@ class LibraryScreen(QWidget):
         open_report(str): the user opened a session (its id).
         new_interview_requested(): start a new interview.
         error(str): a user-facing message for the main window's notification path.
+        loaded(): the list and the charts were refreshed.
     """
 
     open_report = Signal(str)
@@ -409,6 +410,8 @@ class LibraryScreen(QWidget):
             questions = len(summary.question_texts)
             overall = "—" if summary.overall is None else f"{summary.overall:.1f}"
             title = summary.title or summary.id
+            if title in summary.question_ids and summary.question_texts:
+                title = summary.question_texts[0]  # imports are titled by question id
             item = QTreeWidgetItem(
                 [
                     short_date(summary.created_at),

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -68,7 +68,12 @@ class SilentClock:
 
 
 class PlayerClock:
-    """The real player; starting a stream happens in the pool, so the position holds until then."""
+    """The real player, started off the UI thread (decoding and time-stretching take a while).
+
+    Starts run one at a time in a private single-thread pool, so a quick seek after a seek can
+    never leave two streams playing; a start that was superseded while it opened its stream
+    stops itself in that same thread. Until the stream runs, the position holds at the offset.
+    """
 
     silent = False
 
@@ -78,6 +83,16 @@ class PlayerClock:
         self._on_failed = on_failed
         self._pending_offset: float | None = None
         self._generation = 0
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(1)
+
+    def _start(self, generation: int, offset_s: float, speed: float) -> None:
+        """Worker thread: open the stream unless superseded, and close it if superseded since."""
+        if generation != self._generation:
+            return
+        self.player.play(self.samples, offset_s=offset_s, speed=speed)
+        if generation != self._generation:
+            self.player.stop()
 
     def play(self, offset_s: float, speed: float) -> None:
         self._generation += 1
@@ -85,9 +100,7 @@ class PlayerClock:
         self._pending_offset = offset_s
 
         def started(_result: object) -> None:
-            if generation != self._generation:
-                self.player.stop()  # stopped or re-seeked while the stream was opening
-            else:
+            if generation == self._generation:
                 self._pending_offset = None
 
         def failed(exc: BaseException) -> None:
@@ -96,13 +109,9 @@ class PlayerClock:
                 self._on_failed(exc, offset_s, speed)
 
         run_in_background(
-            self.player.play,
-            self.samples,
-            offset_s=offset_s,
-            speed=speed,
-            on_finished=started,
-            on_failed=failed,
-        )
+            self._start, generation, offset_s, speed,
+            on_finished=started, on_failed=failed, pool=self._pool,
+        )  # fmt: skip
 
     def stop(self) -> None:
         self._generation += 1
@@ -268,7 +277,6 @@ class ReplayScreen(QWidget):
         self._position = min(max(0.0, start_s), self.duration_s)
         self._show_position(self._position)
         self._autoplay = autoplay
-        self._player = None
         self.clock = SilentClock()
         self.clock.play(self._position, self.speed)
         self.clock.stop()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.library_controller import EXPORT_FORMATS, LibraryController
+from desktop.screens.library_screen import short_date
 from desktop.widgets.banner import Banner
 from desktop.widgets.evidence_list import DimensionFeedback, EvidenceList, QuoteRef
 from desktop.widgets.grading_compare import GradingCompare, GradingCompareDialog
@@ -106,6 +107,14 @@ def merged_fallback_notices(report: SessionReport) -> list[str]:
         )
         notices.append(f"{who} graded by the offline engine instead of the LLM: {reason}")
     return notices
+
+
+def readable_title(report: SessionReport) -> str:
+    """The session title, or its first question's text when the title is only a question id."""
+    ids = {q.question_id for q in report.questions if q.question_id}
+    if report.title in ids and report.questions:
+        return report.questions[0].text
+    return report.title
 
 
 def _role_label(answer: AnswerView) -> str:
@@ -227,15 +236,17 @@ class ReportScreen(QWidget):
         self.session = session
         self.report = build_report(session)
         report = self.report
-        self.title_label.setText(report.title)
+        self.title_label.setText(readable_title(report))
         engines = f"graded by {', '.join(report.engines)}" if report.engines else "not graded yet"
         overall = "—" if report.overall is None else f"{report.overall:.1f} / 4"
         status = (
             "" if report.status in ("complete", "") else f" · {report.status.replace('_', ' ')}"
         )
+        source = session.settings.get("source_file")
+        origin = f" · imported from {source}" if report.kind == "import" and source else ""
         self.subtitle_label.setText(
-            f"{report.created_at.replace('T', ' ')[:16]} · {len(report.questions)} question(s) · "
-            f"overall {overall} · {engines}{status}"
+            f"{short_date(report.created_at)} · {len(report.questions)} question(s) · "
+            f"overall {overall} · {engines}{status}{origin}"
         )
         self._clear_notices()
         for text in merged_fallback_notices(report):

@@ -17,7 +17,7 @@ from engine.grading.categories import check_category, infer_category
 from engine.questions.model import Question, free_question
 from engine.transcript import Transcript, load_text_or_json_transcript
 
-TEXT_SUFFIXES = (".txt", ".json")
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".json")
 DEFAULT_FREE_TIME_LIMIT_S = 300
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, replace
 
-from engine.grading.concepts import CONCEPTS, find_concepts
+from engine.grading.concepts import find_concepts
 from engine.grading.fillers import count_fillers
 from engine.grading.injection import is_grader_instruction
+from engine.grading.lexicon import CONCEPTS
 from engine.grading.matching import meaning_terms
 from engine.grading.reasoning import SentenceQuality, assess
 from engine.grading.sentences import Sentence, split_sentences
@@ -60,10 +61,6 @@ class AnswerAnalysis:
     @property
     def credited(self) -> tuple[SentenceFacts, ...]:
         return tuple(f for f in self.facts if f.counts)
-
-    @property
-    def word_count(self) -> int:
-        return sum(len(f.tokens) for f in self.facts)
 
     @property
     def answer_word_count(self) -> int:

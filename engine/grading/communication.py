@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from engine.grading.adaptation import assess_adaptation
 from engine.grading.analysis import AnswerAnalysis
-from engine.grading.concepts import CONCEPTS_BY_DIMENSION
 from engine.grading.evidence import quotes
+from engine.grading.lexicon import CONCEPTS_BY_DIMENSION
 from engine.grading.result import DimensionScore, Pacing
 from engine.grading.sentences import Sentence
 from engine.questions.model import FollowUp
@@ -30,13 +30,11 @@ _SIGNPOST_RE = re.compile(
     r"i'll walk through|i'd structure|my plan is|the plan is|(?:two|three|four) (?:things|parts|"
     r"steps|areas|questions)|moving on|now for|on to|turning to|after that|last(?:ly)? i'd|"
     r"the (?:first|second|third|last) (?:thing|part|step|piece)|in short|bottom line)\b)",
-    re.IGNORECASE,
 )
 _OPENING_OR_CLOSING_RE = re.compile(
     r"\b(?:to summari[sz]e|in summary|to sum up|to recap|to wrap up|so overall|in short|"
     r"bottom line|i'll structure|my plan is|i'll walk through|i'll cover|i'd structure|"
     r"(?:two|three|four) (?:things|parts|steps|areas))\b",
-    re.IGNORECASE,
 )
 HIGH_FILLER_RATE = 4.0  # fillers per 100 words
 VERY_HIGH_FILLER_RATE = 9.0
@@ -56,7 +54,12 @@ class _Adjustment:
 
 
 def _signposts(analysis: AnswerAnalysis) -> list[Sentence]:
-    return [f.sentence for f in analysis.credited if _SIGNPOST_RE.search(f.sentence.text)]
+    return [f.sentence for f in analysis.credited if _SIGNPOST_RE.search(_lower(f.sentence))]
+
+
+def _lower(sentence: Sentence) -> str:
+    """Lower-cased text for the (lower-case, case-sensitive, hence fast) patterns here."""
+    return sentence.text.lower().replace("’", "'")
 
 
 def _engages_probe(analysis: AnswerAnalysis, prompt: FollowUp) -> list[Sentence]:
@@ -88,7 +91,7 @@ def score_communication(
 
     if len(signposts) >= 2:
         score += 1
-        if len(signposts) >= 3 and any(_OPENING_OR_CLOSING_RE.search(s.text) for s in signposts):
+        if len(signposts) >= 3 and any(_OPENING_OR_CLOSING_RE.search(_lower(s)) for s in signposts):
             score += 1
     else:
         missing.append("signpost the structure out loud (first..., second..., to summarise...)")

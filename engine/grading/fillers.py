@@ -39,14 +39,13 @@ _YOU_KNOW_OK_AFTER = word_set(
 
 
 _CANDIDATE_RE = re.compile(
-    r"\b(?:umm?|uhm|uhh?|erm?|hmm|basically|like|kind of|sort of|you know|i mean|actually)\b",
-    re.IGNORECASE,
+    r"\b(?:umm?|uhm|uhh?|erm?|hmm|basically|like|kind of|sort of|you know|i mean|actually)\b"
 )
 
 
 def count_fillers(text: str) -> dict[str, int]:
     """Filler counts by filler phrase ("um", "like", "you know", ...), only non-zero entries."""
-    if not _CANDIDATE_RE.search(text):
+    if not _CANDIDATE_RE.search(text.lower()):
         return {}
     tokens = [(m.group(1).lower().replace("’", "'"), m.group(2)) for m in _TOKEN_RE.finditer(text)]
     counts: dict[str, int] = {}

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from engine.grading.tokens import word_set
+
 _SCORE_WORD = (
     r"(?:an? (?:[1-4]|four|three)\b|[1-4] out of (?:4|four)|[1-4]\s*/\s*4|full marks|top marks|"
     r"(?:the |a )?(?:top|max(?:imum)?|highest|perfect|full) (?:score|marks?|rating|grade)|"
@@ -18,7 +20,7 @@ _SCORE_WORD = (
 )
 
 _INJECTION_RES: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE)
+    re.compile(p)  # matched against lower-cased text
     for p in (
         r"\bignore (?:the|all|any|your|previous|prior|those|these|my|above)\b.{0,40}?"
         r"\b(?:rubric|instructions?|rules?|criteria|guidelines|grading|scoring|prompt)",
@@ -46,9 +48,19 @@ _INJECTION_RES: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
-_ANY_INJECTION_RE = re.compile("|".join(f"(?:{p.pattern})" for p in _INJECTION_RES), re.IGNORECASE)
+# Every pattern above needs at least one of these words; sentences without any of them (almost
+# all real answers) skip the patterns entirely, which keeps long transcripts fast.
+_TRIGGER_WORDS = word_set(
+    """ignore disregard forget override bypass grader graders grading evaluator assessor judge
+    ai scorer give award assign grant rate rating score scoring grade mark marks answer response
+    candidate system developer maximum highest top perfect full please"""
+)
+_WORD_RE = re.compile(r"[a-z]+")
 
 
 def is_grader_instruction(sentence: str) -> bool:
     """True when the sentence addresses the grading rather than the interview question."""
-    return _ANY_INJECTION_RE.search(sentence) is not None
+    lowered = sentence.lower().replace("’", "'")
+    if _TRIGGER_WORDS.isdisjoint(_WORD_RE.findall(lowered)):
+        return False
+    return any(pattern.search(lowered) for pattern in _INJECTION_RES)

@@ -1,11 +1,11 @@
 """Match a question's expected points against the answer by meaning, not by exact wording.
 
-An expected point such as "guardrail on creator uploads" should be found in "we must not hurt
-how often creators post". Both sides go through the same normal form: content words only,
-lightly stemmed, and mapped onto a synonym group ("viewer" and "customer" become "user",
-"ms" and "slow" become "latency"). A point is covered by a sentence when enough of its weighted
-content words appear there; generic words ("user", "model", "data") count half, so a vague
-sentence cannot cover a specific point by sharing only them.
+An expected point such as "retention of users over weeks" should be found in "we should make
+sure viewers keep returning week after week". Both sides go through the same normal form:
+content words only, lightly stemmed, and mapped onto a synonym group ("viewer" and "customer"
+become "user", "ms" and "slow" become "latency"). A point is covered by a sentence when enough
+of its weighted content words appear there; generic words ("user", "model", "data") count
+half, so a vague sentence cannot cover a specific point by sharing only them.
 """
 
 from __future__ import annotations

@@ -20,13 +20,15 @@ from engine.grading.analysis import AnswerAnalysis, analyse
 from engine.grading.base import GradeRequest
 from engine.grading.categories import check_category
 from engine.grading.communication import score_communication
-from engine.grading.concepts import CONCEPTS_BY_DIMENSION
 from engine.grading.language import non_english_reason
+from engine.grading.lexicon import CONCEPTS_BY_DIMENSION
 from engine.grading.matching import meaning_terms
 from engine.grading.pacing import measure_pacing
 from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade, Pacing
 from engine.grading.scoring import MAX_GENERIC_MISSING, score_dimension
 from engine.grading.stages import stage_timeline
+from engine.grading.tokens import stem
+from engine.grading.topic import off_topic_warning
 from engine.rubric import DIMENSION_BY_ID, DIMENSION_IDS, applicable_dimensions
 
 ENGINE_NAME = "offline"
@@ -58,14 +60,19 @@ def _label(dimension: str) -> str:
     return DIMENSION_BY_ID[dimension].label
 
 
-def summarise(scores: Sequence[DimensionScore]) -> str:
-    """Two or three sentences: the strongest dimension, the biggest gap, what to do next."""
+def summarise(scores: Sequence[DimensionScore], key_dimensions: Sequence[str] = ()) -> str:
+    """Two or three sentences: the strongest dimension, the biggest gap, what was not covered.
+
+    Among equally low dimensions, the gap named is one this kind of question hinges on
+    (``key_dimensions``): for a trade-off question, missing experimentation matters more than
+    missing system design.
+    """
     scored = [s for s in scores if s.score is not None]
     if not scored:
         return ""
     order = {d: i for i, d in enumerate(DIMENSION_IDS)}
     strongest = max(scored, key=lambda s: (s.score, -order[s.id]))
-    weakest = min(scored, key=lambda s: (s.score, order[s.id]))
+    weakest = min(scored, key=lambda s: (s.score, s.id not in key_dimensions, order[s.id]))
     if strongest.score == weakest.score:
         text = f"Every dimension scored {strongest.score}/4."
     else:
@@ -128,7 +135,7 @@ class OfflineGrader:
             dimensions=dimensions,
             pacing=pacing,
             follow_up=_suggest_follow_up(request, dimensions),
-            feedback=summarise(dimensions),
+            feedback=summarise(dimensions, KEY_STAGES.get(category, ())),
             engine_version=engine.__version__,
             warnings=tuple(warnings),
         )
@@ -172,6 +179,11 @@ def _score(
     scores.append(
         score_communication(analysis, pacing, limit, request.prompt, request.previous_answers)
     )
+    if request.prompt is None:  # a follow-up answer is about the probe, not the whole question
+        said = frozenset(stem(t) for f in analysis.credited for t in f.tokens)
+        off_topic = off_topic_warning(question, said, analysis.answer_word_count)
+        if off_topic:
+            warnings.append(off_topic)
     return scores
 
 

@@ -30,21 +30,19 @@ _REASON_RE = re.compile(
     r"then we|then i|then it|if (?:we|the|a|it|they|users?|that|this)|but|though|although|"
     r"even if|even though|as a result|the reason|why|versus|compared (?:to|with)|more than|"
     r"less than|too (?:much|many|slow|expensive|noisy)|which is|that way|in that case)\b",
-    re.IGNORECASE,
 )
 _TIE_RE = re.compile(
     r"\b(?:users?|viewers?|customers?|creators?|people|members?|shoppers?|listeners?|readers?|"
     r"riders?|drivers?|sellers?|buyers?|advertisers?|the goal|our goal|business|they want|"
     r"they need|their)\b",
-    re.IGNORECASE,
 )
 _DECIDE_RE = re.compile(
     r"\b(?:we should|we shouldn't|my recommendation|i recommend|i'd recommend|i would recommend|"
     r"i choose|i'd choose|i would choose|i'd pick|i would pick|go with|decide|decision|"
     r"i'd ship|i would ship|ship it|don't ship|not ship|wouldn't ship|i'd rather|i would rather|"
     r"i prefer|i'd prefer|i'd prioriti[sz]e|i would prioriti[sz]e|i'd keep|i'd drop|i'd lean|"
-    r"my answer is|my short answer|i'd accept|i would accept|worth it|not worth)\b",
-    re.IGNORECASE,
+    r"my answer is|my short answer|i'd accept|i would accept|worth it|not worth|ship if|"
+    r"launch if|decided)\b",
 )
 
 
@@ -91,9 +89,12 @@ def is_bare_list(text: str, tokens: list[str] | None = None) -> bool:
 
 def assess(text: str, tokens: list[str] | None = None) -> SentenceQuality:
     """Classify one sentence."""
+    # The patterns are lower-case and compiled without IGNORECASE: several times faster, which
+    # matters because every sentence of every answer goes through them.
+    lowered = text.lower().replace("’", "'")
     return SentenceQuality(
-        reasons=bool(_REASON_RE.search(text)),
-        ties_to_goal=bool(_TIE_RE.search(text)),
-        decides=bool(_DECIDE_RE.search(text)),
+        reasons=bool(_REASON_RE.search(lowered)),
+        ties_to_goal=bool(_TIE_RE.search(lowered)),
+        decides=bool(_DECIDE_RE.search(lowered)),
         is_list=is_bare_list(text, tokens),
     )

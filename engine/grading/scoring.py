@@ -16,14 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.grading.analysis import AnswerAnalysis, SentenceFacts
-from engine.grading.concepts import CONCEPTS_BY_DIMENSION
 from engine.grading.evidence import quotes
+from engine.grading.lexicon import CONCEPTS_BY_DIMENSION
 from engine.grading.matching import match_point, meaning_terms
 from engine.grading.reasoning import WEIGHT_LIST, WEIGHT_MENTION, WEIGHT_REASONED
 from engine.grading.result import DimensionScore
 
 DIMINISHING = 0.7
 CONCEPT_SATURATION = 3.0
+# Free questions have no expected points to cover, so the concepts alone must show depth.
+FREE_QUESTION_SATURATION = 3.6
 # Context concepts (``core=False``) support a dimension but cannot carry it.
 NON_CORE_FACTOR = 0.5
 MAX_GENERIC_MISSING = 3
@@ -55,6 +57,17 @@ def _diminishing_sum(weights: Sequence[float]) -> float:
 def _relevance(dimension: str, facts: SentenceFacts) -> float:
     """How squarely a sentence is about ``dimension`` (sum of its concepts' stage weights)."""
     return facts.relevance.get(dimension, 0.0)
+
+
+_TRADEOFF_CONCEPTS = frozenset(c.id for c in CONCEPTS_BY_DIMENSION["tradeoffs"])
+
+
+def _decides(credited: Sequence[SentenceFacts]) -> bool:
+    """Whether the answer makes a call on a trade-off, not only names it."""
+    return any(
+        f.concepts & _TRADEOFF_CONCEPTS and (f.quality.decides or "decision" in f.concepts)
+        for f in credited
+    )
 
 
 def _asks(facts: SentenceFacts) -> bool:
@@ -214,7 +227,8 @@ def score_dimension(
     weights = [c.weight for c in concept_credit.values()]
     asked = good_clarifications(clarifications) if dimension == "problem_framing" else []
     weights.extend(WEIGHT_REASONED for _ in asked)
-    concept_part = min(_diminishing_sum(weights) / CONCEPT_SATURATION, 1.0)
+    saturation = CONCEPT_SATURATION if expected_points else FREE_QUESTION_SATURATION
+    concept_part = min(_diminishing_sum(weights) / saturation, 1.0)
 
     pool = _EvidencePool()
     for credit in concept_credit.values():
@@ -236,11 +250,16 @@ def score_dimension(
         score = 1 if raw < 0.3 else min(score, 2)  # only ever listed
     if not weights and not pool.candidates:
         score = 1
+    undecided = dimension == "tradeoffs" and score > 2 and not _decides(credited)
+    if undecided:
+        score = 2  # the rubric's weak signal: lists trade-offs without deciding
 
     evidence = quotes(f.sentence for f in _rank_evidence(dimension, pool.candidates))
     note = ""
     if asked:
         note = f"Asked {len(asked)} clarifying question{'s' if len(asked) != 1 else ''}."
+    elif undecided:
+        note = "Named the trade-offs but never chose between them."
     elif best_weight and best_weight < WEIGHT_MENTION + 0.01 and score <= 2:
         note = "Mentioned, but never explained why it matters."
     return DimensionScore(dimension, score, evidence, missing, note)

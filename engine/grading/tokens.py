@@ -17,7 +17,7 @@ def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’/-][a-z0-9]+)*", re.IGNORECASE)
+TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’/-][a-z0-9]+)*")  # applied to lower-cased text
 
 # Function words: they carry grammar, not content. Their share of an answer also tells a real
 # sentence from a bare list of buzzwords, and English from another language.
@@ -69,7 +69,7 @@ _SUFFIXES: tuple[str, ...] = (
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens; apostrophes and hyphens stay inside words ("don't", "a/b")."""
-    return [t.lower().replace("’", "'") for t in TOKEN_RE.findall(text)]
+    return TOKEN_RE.findall(text.lower().replace("’", "'"))
 
 
 @lru_cache(maxsize=65536)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from engine.grading.base import GradeRequest
 from engine.grading.result import DimensionScore, FollowUpSuggestion
@@ -80,6 +81,7 @@ class _Candidate:
         return FollowUpSuggestion(spoken(self.text), self.dimension, self.constraint)
 
 
+@lru_cache(maxsize=4096)
 def probe_key(text: str) -> str:
     """A normal form of a probe's text for "was this already asked?" comparisons."""
     return " ".join(re.findall(r"[a-z0-9]+", spoken(text).lower()))
@@ -147,8 +149,10 @@ def _candidates(question: Question) -> list[_Candidate]:
 
 def _from_bank(follow_up: FollowUp) -> _Candidate:
     text = generic.normalise_for_matching(follow_up.text)
-    is_loop = not follow_up.constraint and generic.mentions(
-        text, generic.FEEDBACK_LOOP_PROBE_MARKERS
+    is_loop = (
+        not follow_up.constraint
+        and follow_up.dimension == generic.FEEDBACK_LOOP_PROBE_DIMENSION
+        and generic.mentions(text, generic.FEEDBACK_LOOP_PROBE_MARKERS)
     )
     return _Candidate(
         text=follow_up.text,

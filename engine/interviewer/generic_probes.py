@@ -174,19 +174,21 @@ COLD_START = Concept(
 CONCEPTS: tuple[Concept, ...] = (CTR, HEAVY_MODEL, FEEDBACK_LOOP, COLD_START)
 
 # Phrases in a bank probe's own text that mark it as "the feedback loop probe", so the
-# no-exploration rule can fire it even when its author listed no trigger phrases.
+# no-exploration rule can fire it even when its author listed no trigger phrases. Only probes on
+# user_signals qualify: a trade-off probe that mentions diversity ("if you add diversity, watch
+# time dips; how do you decide?") stays relevant after the candidate has talked about diversity.
 FEEDBACK_LOOP_PROBE_MARKERS: tuple[str, ...] = (
     "feedback loop*",
     "loop",
-    "narrow*",
-    "explor*",
     "filter bubble*",
     "echo chamber*",
     "rich get richer",
     "self reinforc*",
-    "diversity",
-    "diverse",
+    "only learns from",
+    "already chose to show",
+    "its own choices",
 )
+FEEDBACK_LOOP_PROBE_DIMENSION = "user_signals"
 
 DIMENSION_PROBES: dict[str, tuple[str, ...]] = {
     "problem_framing": (
@@ -337,18 +339,27 @@ def _join_spelled(match: re.Match[str]) -> str:
     return re.sub(r"[\s.\-]+", "", match.group(0))
 
 
-@lru_cache(maxsize=4096)
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """Compile a phrase to a regex: word boundaries, flexible spaces/hyphens, ``*`` as prefix.
-
-    The phrase is normalised exactly like the text it is matched against, so "A/B test" in a
-    bank trigger meets "a b test" or "AB test" in a transcript.
-    """
+def _phrase_regex(phrase: str) -> str:
+    """One phrase as a regex body: flexible spaces/hyphens, ``*`` as "any word ending"."""
     prefix = phrase.rstrip().endswith("*")
     words = normalise_for_matching(phrase.replace("*", " ")).replace("-", " ").split()
     body = r"[\s\-]+".join(re.escape(w) for w in words)
     tail = r"\w*" if prefix else r"(?:s|es)?\b"
-    return re.compile(r"(?<![\w])" + body + tail)
+    return body + tail
+
+
+@lru_cache(maxsize=4096)
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """All phrases as one alternation, so a text is scanned once per group, not once per phrase.
+
+    Each phrase is normalised exactly like the text it is matched against, so "A/B test" in a
+    bank trigger meets "a b test" or "AB test" in a transcript.
+    """
+    bodies = [_phrase_regex(p) for p in phrases if p.strip("* ")]
+    bodies = [b for b in bodies if b]
+    if not bodies:
+        return None
+    return re.compile(r"(?<![\w])(?:" + "|".join(bodies) + ")")
 
 
 def normalise_for_matching(text: str) -> str:
@@ -360,7 +371,8 @@ def normalise_for_matching(text: str) -> str:
 
 def mentions(text: str, phrases: Iterable[str]) -> bool:
     """True when ``text`` (already normalised) contains any of ``phrases``."""
-    return any(_phrase_pattern(p).search(text) for p in phrases if p.strip("* "))
+    pattern = _phrases_pattern(tuple(phrases))
+    return pattern is not None and pattern.search(text) is not None
 
 
 def concept_raised(concept: Concept, text: str, context: str | None = None) -> bool:

@@ -11,6 +11,7 @@ desktop shows as the interviewer's line, so it must still read naturally.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ONES = (
     ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -116,6 +117,7 @@ def _drop_parentheses(text: str) -> str:
     return text.replace("(", "").replace(")", "")
 
 
+@lru_cache(maxsize=4096)
 def spoken(text: str) -> str:
     """Rewrite ``text`` for a TTS voice: no markdown, parentheses or shorthand; numbers in words.
 

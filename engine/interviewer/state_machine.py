@@ -282,6 +282,7 @@ class Interview:
             raise InterviewStateError(f"not listening for an answer (phase {self._phase})")
         state = self._state
         duration = float(duration_s if duration_s is not None else transcript.duration_s)
+        window = self.time_limit_for_current()  # what the candidate was given for this turn
         state.time_used_s += max(0.0, duration)
         text = transcript.text.strip()
 
@@ -299,7 +300,7 @@ class Interview:
         self._phase = PHASE_GRADING
         turns_before = len(state.record.turns)
         try:
-            return self._take_answer(transcript, audio_path, duration)
+            return self._take_answer(transcript, audio_path, duration, window)
         except BaseException:
             # An unexpected failure (a bug, or the worker being torn down): undo this turn so the
             # host can report it and offer the same answer again without a duplicate.
@@ -427,7 +428,11 @@ class Interview:
         return self._speak(reply, purpose)
 
     def _take_answer(
-        self, transcript: Transcript, audio_path: str | Path | None, duration: float
+        self,
+        transcript: Transcript,
+        audio_path: str | Path | None,
+        duration: float,
+        window: float | None,
     ) -> Action:
         state = self._state
         assert state is not None
@@ -435,7 +440,6 @@ class Interview:
             t.transcript for t in state.record.answer_turns if t.transcript is not None
         )
         role = ROLE_FOLLOW_UP if state.follow_up is not None else ROLE_ANSWER
-        window = self.time_limit_for_current() if state.follow_up else self.answer_limit_s()
         turn = self._new_turn(role, transcript, audio_path, duration)
         request = GradeRequest(
             question=state.question,

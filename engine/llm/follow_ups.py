@@ -120,7 +120,8 @@ class FollowUpStream:
                 text = " ".join(sentence.split())
                 if _MARKUP.search(sentence) or seen > MAX_SENTENCES:
                     return None
-                if _PREAMBLE.match(text) and not text.endswith("?"):
+                text = _without_preamble(text)
+                if not text:
                     continue
                 if text.rstrip("\"'”’)]").endswith("?"):
                     probe = clean_probe(text)
@@ -182,6 +183,16 @@ def is_repeated_probe(text: str, asked_probes: Iterable[str]) -> bool:
         ):
             return True
     return False
+
+
+def _without_preamble(sentence: str) -> str:
+    """The sentence minus a chatty preamble ("Sure, here is my question: ..."); "" if only that."""
+    if not _PREAMBLE.match(sentence):
+        return sentence
+    head, colon, rest = sentence.partition(":")
+    if colon and len(head) <= 60:
+        return rest.strip()
+    return "" if not sentence.rstrip("\"'”’)]").endswith("?") else sentence
 
 
 def _sentences(pieces: Iterator[str]) -> Iterator[tuple[str, bool]]:

@@ -191,7 +191,10 @@ def load_llm_settings() -> LLMSettings:
     stored = _read_settings_file().get(SETTINGS_KEY) or {}
     if not isinstance(stored, dict):
         raise ConfigError(f"{settings_path()}: '{SETTINGS_KEY}' must be an object")
-    settings = LLMSettings.from_dict(stored)
+    try:
+        settings = LLMSettings.from_dict(stored)
+    except ConfigError as exc:
+        raise ConfigError(f"{settings_path()}: {exc}") from exc
     base_url = os.environ.get(BASE_URL_ENV, "").strip()
     if base_url:
         url = normalise_base_url(base_url)

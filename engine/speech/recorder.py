@@ -111,6 +111,8 @@ class Recorder:
         device: a device index or name from ``list_input_devices``; None is the default.
         on_chunk: receives each float32 16 kHz mono chunk (on the writer thread).
         on_level: receives a 0..1 level per chunk (on the writer thread).
+        on_device_lost: called once with a message if the device vanishes mid-recording
+            (the audio so far is kept; call ``stop`` to close the file).
     """
 
     def __init__(
@@ -119,11 +121,13 @@ class Recorder:
         device: int | str | None = None,
         on_chunk: Callable[[np.ndarray], None] | None = None,
         on_level: Callable[[float], None] | None = None,
+        on_device_lost: Callable[[str], None] | None = None,
     ) -> None:
         self.path = Path(path)
         self.device = device
         self.on_chunk = on_chunk
         self.on_level = on_level
+        self.on_device_lost = on_device_lost
         self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
         self._stream: Any = None
         self._writer: GrowingWavWriter | None = None
@@ -268,6 +272,8 @@ class Recorder:
         stream, self._stream = self._stream, None
         if stream is not None:
             threading.Thread(target=_close_stream, args=(stream,), daemon=True).start()
+        if self.on_device_lost is not None:
+            self.on_device_lost(problem)
 
 
 def _close_stream(stream: Any) -> None:

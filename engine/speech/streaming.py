@@ -42,8 +42,6 @@ if TYPE_CHECKING:
     from engine.speech.transcriber import Transcriber
 
 FRAME_S = FRAME / SAMPLE_RATE
-LEAD_MARGIN_S = 0.3  # silence kept before the first loud frame (soft onsets are quiet)
-TAIL_MARGIN_S = 0.4  # and after the last one (word endings fade out)
 
 
 @dataclass(frozen=True)
@@ -337,17 +335,16 @@ class StreamingSession:
         return text or self._context_prompt
 
     def _decode(self, buffer: np.ndarray, start: int, end: int, prompt: str) -> list[Segment]:
-        """Decode [start, end) with long leading/trailing silence trimmed off.
+        """Decode [start, end), dropping segments that lie entirely in silence.
 
-        A stretch ends in half a pause; tiny models fill a long silent tail with invented
-        words ("Thank you."), so only a short margin of silence is kept around the speech.
+        The whole stretch is decoded, pause margins included (trimming them measurably hurt
+        accuracy), but tiny models fill a silent tail with invented phrases ("Thank you."):
+        a segment none of whose frames is loud enough to be speech is discarded.
         """
-        span = _speech_span(buffer[start:end], self._threshold_db())
-        if span is None:
-            return []
-        first, last = span
-        start, end = start + first, start + last
         stretch = buffer[start:end]
+        threshold = self._threshold_db()
+        if not _has_speech(stretch, threshold):
+            return []
         began = time.perf_counter()
         segments, language = self._transcriber.decode(
             stretch,
@@ -356,10 +353,19 @@ class StreamingSession:
             language=self._language,
             options=DecodeOptions(),
         )
+        segments = [seg for seg in segments if self._is_voiced(seg, threshold)]
         self._last_pass_s = time.perf_counter() - began
         if self._language is None:
             self._language = language
         return segments
+
+    def _is_voiced(self, segment: Segment, threshold: float) -> bool:
+        first = max(0, int(segment.start / FRAME_S) - 2)
+        last = min(self._frame_db.size, int(segment.end / FRAME_S) + 3)
+        if last <= first:
+            return True  # beyond the analysed frames (the last partial frame): keep it
+        loud = self._frame_db[first:last] > max(threshold, SPEECH_FLOOR_DBFS)
+        return int(np.count_nonzero(loud)) >= 2
 
     def _commit(self, buffer: np.ndarray, end: int) -> None:
         """Settle the stretch [stretch_start, end): adopt the tentative pass or decode it."""
@@ -410,26 +416,11 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def _speech_frames(samples: np.ndarray, threshold_db: float) -> np.ndarray:
-    """Indexes of 30 ms frames louder than both the adaptive threshold and the speech floor."""
+def _has_speech(samples: np.ndarray, threshold_db: float) -> bool:
+    """At least ~90 ms louder than both the adaptive threshold and the absolute speech floor."""
     frames = len(samples) // FRAME
     if frames == 0:
-        return np.zeros(0, dtype=np.int64)
+        return False
     power = np.mean(samples[: frames * FRAME].reshape(frames, FRAME).astype(np.float64) ** 2, 1)
     db = 10.0 * np.log10(power + 1e-12)
-    return np.flatnonzero(db > max(threshold_db, SPEECH_FLOOR_DBFS))
-
-
-def _has_speech(samples: np.ndarray, threshold_db: float) -> bool:
-    """At least ~90 ms of speech-loud frames."""
-    return _speech_frames(samples, threshold_db).size >= 3
-
-
-def _speech_span(samples: np.ndarray, threshold_db: float) -> tuple[int, int] | None:
-    """(first, last) sample of the speech in ``samples`` plus margins, or None for silence."""
-    loud = _speech_frames(samples, threshold_db)
-    if loud.size < 3:
-        return None
-    first = max(0, int(loud[0]) * FRAME - int(LEAD_MARGIN_S * SAMPLE_RATE))
-    last = min(len(samples), (int(loud[-1]) + 1) * FRAME + int(TAIL_MARGIN_S * SAMPLE_RATE))
-    return first, last
+    return int(np.count_nonzero(db > max(threshold_db, SPEECH_FLOOR_DBFS))) >= 3

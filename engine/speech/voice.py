@@ -15,6 +15,7 @@ import contextlib
 import io
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,12 @@ from engine.speech.audio_io import load_audio
 
 DEFAULT_RATE_WPM = 175  # a calm interviewer; espeak's own default (200) sounds rushed
 
+SYNTHESIS_TIMEOUT_S = 10.0
+
 _ENGINE_LOCK = threading.Lock()
 _engine: Any = None
+# Set by pyttsx3's "finished-utterance" notification (after the WAV is written).
+_FINISHED = [threading.Event()]
 
 
 @dataclass(frozen=True)
@@ -47,12 +52,19 @@ def _get_engine() -> Any:
         try:
             import pyttsx3
 
-            _engine = pyttsx3.init()
+            engine = pyttsx3.init()
+            engine.connect("finished-utterance", _on_finished_utterance)
+            _engine = engine
         except Exception as exc:  # missing espeak-ng shows up as OSError/RuntimeError
             raise SpeechSynthesisError(
                 f"no text-to-speech engine available (is espeak-ng installed?): {exc}"
             ) from exc
     return _engine
+
+
+def _on_finished_utterance(completed: bool = True, **_: Any) -> None:
+    if completed:
+        _FINISHED[0].set()
 
 
 def list_voices() -> list[VoiceInfo]:
@@ -98,16 +110,47 @@ def synthesize(
                 raise SpeechSynthesisError(f"unknown voice {voice!r}; see list_voices()")
             engine.setProperty("voice", voice)
         engine.setProperty("rate", int(rate or DEFAULT_RATE_WPM))
-        try:
-            # The espeak driver prints "Audio saved to ..." on stdout; keep CLI output clean.
-            with contextlib.redirect_stdout(io.StringIO()):
-                engine.save_to_file(spoken, str(path))
-                engine.runAndWait()
-        except Exception as exc:
-            raise SpeechSynthesisError(f"text-to-speech failed: {exc}") from exc
+        for _attempt in range(2):  # one retry: espeak may cancel a render that starts too early
+            if _render(engine, spoken, path):
+                break
+        else:
+            raise SpeechSynthesisError(
+                f"text-to-speech did not finish within {SYNTHESIS_TIMEOUT_S:.0f} s"
+            )
     if not path.exists() or path.stat().st_size <= 44:
         raise SpeechSynthesisError(f"text-to-speech produced no audio for {spoken[:40]!r}")
     return path
+
+
+def _render(engine: Any, text: str, path: Path) -> bool:
+    """One save_to_file round; True once espeak reports the utterance completed.
+
+    espeak renders on its own thread and writes the WAV when the utterance ends, which can be
+    after ``runAndWait`` returns, so completion is awaited through pyttsx3's notification. A
+    render started while espeak still winds down the previous one can be cancelled by the
+    driver; waiting for espeak to go idle first avoids that.
+    """
+    _wait_until_espeak_idle()
+    done = _FINISHED[0]
+    done.clear()
+    try:
+        # The espeak driver prints "Audio saved to ..." on stdout; keep CLI output clean.
+        with contextlib.redirect_stdout(io.StringIO()):
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+            return done.wait(SYNTHESIS_TIMEOUT_S) and path.exists()
+    except Exception as exc:
+        raise SpeechSynthesisError(f"text-to-speech failed: {exc}") from exc
+
+
+def _wait_until_espeak_idle(limit_s: float = 2.0) -> None:
+    try:
+        from pyttsx3.drivers import _espeak
+    except ImportError:  # another driver: nothing to wait for
+        return
+    deadline = time.monotonic() + limit_s
+    while _espeak.IsPlaying() and time.monotonic() < deadline:
+        time.sleep(0.005)  # espeak offers no idle signal
 
 
 def synthesize_samples(text: str, voice: str | None = None, rate: int | None = None) -> np.ndarray:

@@ -52,7 +52,16 @@ def answer_aloud(window, qtbot, mic, audio: Path, last_word: str) -> None:
     """Speak ``audio`` into the mic, wait until the live transcript shows its end, press Space."""
     screen = window.interview_screen
     mic.feed_file(audio, wait=False)
-    qtbot.waitUntil(lambda: last_word in screen.transcript.full_text().lower(), timeout=40_000)
+    try:
+        qtbot.waitUntil(lambda: last_word in screen.transcript.full_text().lower(), timeout=40_000)
+    except Exception:
+        cap = window.controller.capture
+        print("DEBUG transcript:", screen.transcript.full_text(), "level", cap and cap.level,
+              "streaming", cap and cap.is_streaming, "state", window.controller.state,
+              "banner", screen.banner.text, "queued", len(mic._queue),
+              "pace alive", mic._thread.is_alive(), "stream error", cap and cap._stream and repr(cap._stream.error), "stream thread", cap and cap._stream and cap._stream._thread.is_alive(), "fed", cap and cap._stream and cap._stream.duration_s,
+              "rec elapsed", cap and cap._recorder and cap._recorder.elapsed_s)
+        raise
     assert window.controller.state == ic.LISTENING
     qtbot.keyClick(screen, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.controller.state != ic.LISTENING, timeout=5000)

@@ -199,3 +199,11 @@ def test_regrade_adds_a_second_grading_shown_side_by_side(qtbot, screen, jfk_pat
     overall = f"{regraded.turns[0].gradings[0].grade.overall:.1f}"
     assert view.cell_text(0, 0) == overall and view.cell_text(0, 1) == overall
     assert view.cell_text(0, 2) == "same"  # the offline engine is deterministic
+
+
+def test_opening_a_missing_session_reports_a_clear_error(qtbot, screen):
+    with qtbot.waitSignal(screen.controller.failed, timeout=10000) as failed:
+        screen.controller.open_session("20990101-000000-never-recorded")
+    assert failed.args[0].startswith("Opening the session failed: no session")
+    qtbot.waitUntil(lambda: not screen.controller.is_busy, timeout=2000)
+    assert not screen.busy_bar.isVisibleTo(screen)

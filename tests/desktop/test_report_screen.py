@@ -241,7 +241,7 @@ def test_export_html_writes_the_scores(qtbot, screen, real_session, tmp_path):
     assert blocker.args == [str(target)]
     html = target.read_text(encoding="utf-8")
     overall = screen.report.questions[0].overall
-    assert f"{overall:.1f}" in html
+    assert f"{overall:.2f}" in html or f"{overall:.1f}" in html
     assert "Problem framing" in html and "User signals" in html
     assert screen.last_export == str(target)
     qtbot.waitUntil(lambda: not screen.busy_bar.isVisible(), timeout=5000)

@@ -101,3 +101,26 @@ def test_free_question_lists_generic_missing_points(grader):
 def test_transcript_with_punctuation_only_does_not_crash(grader):
     grade = grader.grade(GradeRequest(DESIGN, Transcript.from_text("... ?! -- ,,,")))
     assert grade.overall == 1.0
+
+
+RECIPE = (
+    "First you chop the onions and garlic finely, then you warm some olive oil in a heavy pan "
+    "over a medium flame. Add the onions and let them soften slowly, stirring now and then, "
+    "until they turn golden and sweet. Then add the tomatoes and a pinch of salt, and let the "
+    "sauce simmer for twenty minutes before tasting it."
+)
+
+
+def test_answer_about_something_else_entirely_carries_a_warning(grader):
+    grade = grader.grade(GradeRequest(DESIGN, Transcript.from_text(RECIPE)))
+    warning = next(w for w in grade.warnings if "never mentions" in w)
+    assert "episode, recommendations" in warning
+    assert grade.overall <= 1.5
+
+
+def test_on_topic_answers_are_not_flagged_as_off_topic(grader):
+    for question_id, entry in ANSWERS.items():
+        for kind in ("weak", "ok", "strong"):
+            request = GradeRequest(QUESTIONS[question_id], Transcript.from_text(entry[kind]))
+            warnings = grader.grade(request).warnings
+            assert not any("never mentions" in w for w in warnings), (question_id, kind)

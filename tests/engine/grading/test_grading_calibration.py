@@ -21,7 +21,7 @@ def test_calibration_set_covers_enough_ground():
     for question_id in QUESTION_IDS:
         for kind in ("weak", "ok", "strong"):
             words = len(ANSWERS[question_id][kind].split())
-            assert 30 <= words <= 600, (question_id, kind, words)
+            assert 120 <= words <= 600, (question_id, kind, words)
 
 
 @pytest.mark.parametrize("question_id", QUESTION_IDS)
@@ -256,3 +256,35 @@ def test_no_probe_is_proposed_when_no_follow_ups_are_left(grade_text):
     assert grade_text("cal-design-podcast-home", answer).follow_up is not None
     exhausted = grade_text("cal-design-podcast-home", answer, follow_ups_left=0)
     assert exhausted.follow_up is None
+
+
+def test_naming_trade_offs_without_choosing_is_weak(grade_text):
+    listed = (
+        "There are a few trade-offs here. One is relevance versus diversity, because showing "
+        "only familiar shows gets boring. Another is short-term plays versus long-term habit, "
+        "since a catchy episode gets a tap but may not bring people back. There's also "
+        "exploration versus exploitation for new shows, because otherwise they never get plays."
+    )
+    decided = listed + (
+        " Given the goal is habit, I'd choose long-term habit over plays and reserve one slot "
+        "in five for discovery, because that keeps the catalogue growing at a small cost."
+    )
+    undecided = grade_text("cal-design-podcast-home", listed).dimension("tradeoffs")
+    chosen = grade_text("cal-design-podcast-home", decided).dimension("tradeoffs")
+    assert undecided.score <= 2
+    assert "never chose" in undecided.note
+    assert chosen.score > undecided.score
+
+
+def test_grading_from_several_worker_threads_gives_the_same_results(grader):
+    from concurrent.futures import ThreadPoolExecutor
+
+    requests = [
+        GradeRequest(QUESTIONS[q], Transcript.from_text(ANSWERS[q][kind]))
+        for q in QUESTION_IDS
+        for kind in ("weak", "strong")
+    ]
+    expected = [grader.grade(r).to_dict() for r in requests]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda r: grader.grade(r).to_dict(), requests * 3))
+    assert got == expected * 3

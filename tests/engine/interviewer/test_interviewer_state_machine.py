@@ -269,12 +269,17 @@ def test_no_follow_up_when_the_answer_used_up_the_time() -> None:
 
 
 def test_follow_up_answer_window_is_shorter_than_the_main_one() -> None:
-    machine, _ = interview(questions=(FEED,))
+    machine, grader = interview(questions=(FEED,))
     listen(machine, machine.start())
     probe = machine.on_answer(text(DESIGN_ANSWER, 70.0))
+    assert grader.requests[-1].time_limit_s == 300
     assert probe.purpose == "follow_up"
     assert probe.time_limit_s is not None and 60.0 <= probe.time_limit_s <= 120.0
     assert machine.time_limit_for_current() == probe.time_limit_s
+    listen(machine, probe)
+    machine.on_answer(text(ADAPTED_ANSWER, 50.0))
+    # Graded against the window the candidate was shown, not what remained afterwards.
+    assert grader.requests[-1].time_limit_s == probe.time_limit_s
 
 
 def test_untimed_practice_has_no_limits() -> None:
@@ -515,3 +520,20 @@ def test_a_turn_of_fillers_only_counts_as_nothing_heard() -> None:
     again = machine.on_answer(text("Um... okay.", 3.0))
     assert again.purpose == "repeat"
     assert grader.requests == [] and machine.session.turns == []
+
+
+def test_question_is_spoken_with_its_context_and_numbers_in_words() -> None:
+    question = Question(
+        id="diagnose-test-sessions",
+        category="diagnose",
+        prompt="Sessions are down 20% today. Why?",
+        context="You run the home feed of a news app (web and mobile).",
+        follow_ups=(FollowUp("Is the drop real?", "diagnosis"),),
+    )
+    machine, _ = interview(questions=(question,))
+    spoken_line = machine.start().text
+    assert spoken_line == (
+        "Let's begin. Here is your question. You run the home feed of a news app, web and "
+        "mobile. Sessions are down twenty percent today. Why?"
+    )
+    assert machine.current_prompt_text == "Sessions are down 20% today. Why?"

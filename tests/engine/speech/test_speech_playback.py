@@ -1,0 +1,69 @@
+"""Replay: non-blocking playback on the real (virtual) sink, speed without pitch change, stop."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from engine.errors import PlaybackError
+from engine.speech.audio_io import SAMPLE_RATE, write_wav
+from engine.speech.playback import Player, time_stretch
+
+
+def _tone(seconds: float, freq: float = 330.0) -> np.ndarray:
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    return (0.3 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def _dominant_hz(samples: np.ndarray) -> float:
+    spectrum = np.abs(np.fft.rfft(samples))
+    return float(np.argmax(spectrum) * SAMPLE_RATE / len(samples))
+
+
+@pytest.mark.parametrize("speed", [1.25, 1.5])
+def test_faster_replay_is_shorter_but_keeps_the_pitch(speed):
+    stretched = time_stretch(_tone(4.0), speed)
+    assert len(stretched) / SAMPLE_RATE == pytest.approx(4.0 / speed, rel=0.03)
+    assert _dominant_hz(stretched) == pytest.approx(330, abs=3)
+
+
+@pytest.mark.mic
+def test_playing_from_an_offset_reports_position_on_the_recording_clock(virtual_mic, tmp_path):
+    wav = write_wav(tmp_path / "answer.wav", _tone(3.0))
+    player = Player()
+    finished = threading.Event()
+    began = time.monotonic()
+    player.play(wav, offset_s=2.0, on_finished=finished.set)
+    assert time.monotonic() - began < 0.5  # returns at once
+    assert player.is_playing
+    assert finished.wait(10)
+    took = time.monotonic() - began
+    assert 0.8 < took < 3.0  # one second of audio left after the offset, played in real time
+    assert player.position_s == pytest.approx(3.0, abs=0.1)
+
+
+@pytest.mark.mic
+def test_stop_ends_playback_now_and_fires_the_callback_once(virtual_mic):
+    player = Player()
+    calls: list[int] = []
+    done = threading.Event()
+
+    def finished() -> None:
+        calls.append(1)
+        done.set()
+
+    player.play(_tone(20.0), on_finished=finished)
+    time.sleep(0.3)  # let real playback run for a moment before interrupting it
+    player.stop()
+    assert done.wait(2) and not player.is_playing
+    assert 0.0 < player.position_s < 5.0
+    player.stop()
+    assert calls == [1]
+
+
+def test_absurd_speeds_are_refused():
+    with pytest.raises(PlaybackError, match="speed"):
+        Player().play(_tone(0.5), speed=0)
