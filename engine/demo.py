@@ -3,7 +3,7 @@
 The demo proves the whole product loop on any machine, CI included, with every real part in
 place: the interviewer's lines are spoken to WAV files by the TTS voice, the candidate's answers
 (written in ``assets/demo/answers.yaml``) are spoken by a second voice, stored as the turn's
-recording, streamed through Whisper in chunks exactly like a live microphone, and handed to the
+recording, streamed through Whisper in microphone-sized chunks as in the app, and handed to the
 real interview state machine, which answers a clarifying question, grades every answer, asks
 follow-ups and moves on. The session is saved like any other and its report is written next to
 it, so the demo doubles as a sample of what a user gets.
@@ -159,6 +159,11 @@ def demo_questions(count: int, samples: dict[str, SampleAnswers]) -> list[Questi
     bank = QuestionBank.load(include_user=False)
     known = {q.id: q for q in bank.questions}
     available = [known[qid] for qid in DEMO_QUESTION_IDS if qid in known and qid in samples]
+    if not available:
+        raise ConfigError(
+            "none of the demo's questions are in the bundled question bank "
+            f"({', '.join(DEMO_QUESTION_IDS)}); the installation looks incomplete"
+        )
     if count > len(available):
         raise ConfigError(
             f"the demo has sample answers for {len(available)} question(s); "
@@ -424,11 +429,13 @@ def run_demo(
         interview = Interview(questions, settings, grader, session)
         try:
             _DemoHost(session, interview, samples, transcriber, say).run()
-        except MockInterviewError as exc:
-            # Keep what was recorded, marked as stopped, so the folder is not left "in progress".
+        except BaseException as exc:  # an error or Ctrl+C: keep what was recorded, then re-raise
+            # Marked as stopped, so the folder is not left "in progress" for recovery to find.
             session.status = STATUS_ENDED_EARLY
-            session.notes.append(f"The demo stopped early: {exc}")
-            save_session(session)
+            reason = str(exc) if isinstance(exc, MockInterviewError) else type(exc).__name__
+            session.notes.append(f"The demo stopped early: {reason}")
+            with contextlib.suppress(MockInterviewError):  # the original error matters more
+                save_session(session)
             raise
         save_session(session)
         _write_report(report_path(session, "html"), render_html(session))

@@ -9,7 +9,8 @@ or patience runs out. ``choose_follow_up`` does the same, deterministically, in 
 2. A *triggered* probe: a bank follow-up whose trigger phrase occurs in the answer ("CTR" ->
    CTR's limits, a heavy model -> latency). The feedback loop probe also fires by rule when the
    answer ranks or personalises by engagement and never mentions exploration, diversity or
-   feedback loops, and stays silent when it does.
+   feedback loops, and stays silent when it does. When the question has no probe of its own
+   for such a concept, the generic one is asked (see ``generic_probes.CONCEPTS``).
 3. A constraint change, once the candidate has a design (``system_design`` at least
    ``DESIGN_READY_SCORE``) and no constraint was introduced on this question yet.
 4. The weakest applicable dimension that still has an unasked follow-up (lowest score; ties in
@@ -118,6 +119,8 @@ def choose_follow_up(
         return None
 
     triggered = _first_triggered(fresh, answer, context)
+    if triggered is None and request.question.follow_ups:
+        triggered = _uncovered_concept(request.question, pool, asked, answer, context)
     if triggered is not None:
         return triggered.suggestion()
 
@@ -185,6 +188,41 @@ def _first_triggered(
         if candidate.triggers and generic.mentions(answer, candidate.triggers):
             return candidate
     return None
+
+
+def _uncovered_concept(
+    question: Question,
+    pool: Sequence[_Candidate],
+    asked: set[str],
+    answer: str,
+    context: str,
+) -> _Candidate | None:
+    """A generic concept probe for a bank question whose own follow-ups do not cover it.
+
+    The bank's authors cannot foresee every answer: a candidate may bring up click-through rate
+    or a heavy model on a question whose follow-ups never mention them. The concept probe is
+    used only when none of the question's own probes is about that concept, so curated probes
+    always win, and only on dimensions that apply to the question's category. Cold start is
+    left out: "embeddings" or "history" appear in most designs, and on a bank question a probe
+    on the weakest dimension is the better use of the turn.
+    """
+    applicable = set(applicable_dimensions(question.category))
+    for concept in generic.BANK_FALLBACK_CONCEPTS:
+        if concept.dimension not in applicable or probe_key(concept.probe) in asked:
+            continue
+        if any(_covers(candidate, concept) for candidate in pool):
+            continue
+        if generic.concept_raised(concept, answer, context):
+            return _Candidate(concept.probe, concept.dimension, concept=concept)
+    return None
+
+
+def _covers(candidate: _Candidate, concept: generic.Concept) -> bool:
+    """Whether a bank probe is about ``concept`` (its triggers reveal it, or it is the loop one)."""
+    if concept is generic.FEEDBACK_LOOP and candidate.is_feedback_loop_probe:
+        return True
+    triggers = generic.normalise_for_matching(" ; ".join(candidate.triggers))
+    return bool(candidate.triggers) and generic.mentions(triggers, concept.reveals)
 
 
 def _score_map(question: Question, scores: Sequence[DimensionScore]) -> dict[str, int]:

@@ -173,6 +173,9 @@ COLD_START = Concept(
 
 CONCEPTS: tuple[Concept, ...] = (CTR, HEAVY_MODEL, FEEDBACK_LOOP, COLD_START)
 
+BANK_FALLBACK_CONCEPTS: tuple[Concept, ...] = (CTR, HEAVY_MODEL, FEEDBACK_LOOP)
+"""Concepts probed on bank questions too, when the question has no probe of its own for them."""
+
 # Phrases in a bank probe's own text that mark it as "the feedback loop probe", so the
 # no-exploration rule can fire it even when its author listed no trigger phrases. Only probes on
 # user_signals qualify: a trade-off probe that mentions diversity ("if you add diversity, watch

@@ -59,7 +59,7 @@ class RecordingResult:
     path: Path
     duration_s: float
     device_lost: bool = False
-    problem: str = ""
+    problem: str = ""  # why the recording ended early or is incomplete ("" when all is well)
 
 
 def _sounddevice() -> Any:
@@ -137,7 +137,9 @@ class Recorder:
         self._problem = ""
         self._rate = SAMPLE_RATE
         self._resampler: Any = None
+        self._write_failed = False
         self.level = 0.0
+        self.callback_error: Exception | None = None
 
     @property
     def elapsed_s(self) -> float:
@@ -197,7 +199,13 @@ class Recorder:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        duration = self._writer.close() if self._writer else 0.0
+        duration = 0.0
+        if self._writer is not None:
+            try:
+                duration = self._writer.close()
+            except OSError as exc:
+                self._problem = self._problem or f"cannot finish {self.path}: {exc}"
+                duration = self._writer.duration_s
         return RecordingResult(self.path, duration, self._device_lost, self._problem)
 
     # ------------------------------------------------------------------ internals
@@ -249,14 +257,23 @@ class Recorder:
     def _handle(self, samples: np.ndarray) -> None:
         if self._resampler is not None:
             samples = self._resample(samples)
-        if samples.size == 0 or self._writer is None:
+        if samples.size == 0 or self._writer is None or self._write_failed:
             return
-        self._writer.write(samples)
+        try:
+            self._writer.write(samples)
+        except OSError as exc:  # disk full, folder removed: stop writing, say why in the result
+            self._write_failed = True
+            self._problem = f"cannot write the recording to {self.path}: {exc.strerror or exc}"
         self.level = level_from_samples(samples)
-        if self.on_chunk is not None:
-            self.on_chunk(samples)
-        if self.on_level is not None:
-            self.on_level(self.level)
+        # A failing consumer must not stop the recording: the audio on disk is what matters.
+        for callback, value in ((self.on_chunk, samples), (self.on_level, self.level)):
+            if callback is None:
+                continue
+            try:
+                callback(value)  # type: ignore[operator]
+            except Exception as exc:  # kept for the caller, recording goes on
+                if self.callback_error is None:
+                    self.callback_error = exc
 
     def _resample(self, samples: np.ndarray) -> np.ndarray:
         import av

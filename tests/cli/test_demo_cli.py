@@ -9,11 +9,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import jiwer
 import pytest
 
-from engine.demo import load_sample_answers
+from engine.demo import SampleAnswers, load_sample_answers
 from engine.questions.model import FollowUp
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,7 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z']+", text.lower().replace("-", " ")))
 
 
-def _spoken_line(samples, turn: dict) -> str:  # type: ignore[no-untyped-def]
+def _spoken_line(samples: SampleAnswers, turn: dict[str, Any]) -> str:
     """What the synthetic candidate said on this turn, from the sample answers."""
     if turn["role"] == "clarification":
         return samples.clarifying_question

@@ -61,6 +61,8 @@ def answer_aloud(window, qtbot, mic, audio: Path, last_word: str) -> None:
               "banner", screen.banner.text, "queued", len(mic._queue),
               "pace alive", mic._thread.is_alive(), "stream error", cap and cap._stream and repr(cap._stream.error), "stream thread", cap and cap._stream and cap._stream._thread.is_alive(), "fed", cap and cap._stream and cap._stream.duration_s,
               "rec elapsed", cap and cap._recorder and cap._recorder.elapsed_s)
+        import faulthandler, sys
+        faulthandler.dump_traceback(file=sys.stdout, all_threads=True)
         raise
     assert window.controller.state == ic.LISTENING
     qtbot.keyClick(screen, Qt.Key.Key_Space)

@@ -21,7 +21,9 @@ _SCRIPT = textwrap.dedent(
     sys.meta_path.insert(0, BlockQt())
     import engine
     failures = []
-    names = ["engine"] + [m.name for m in pkgutil.walk_packages(engine.__path__, "engine.")]
+    # engine.__main__ runs the CLI when imported (it would open the GUI), so it is skipped.
+    walked = pkgutil.walk_packages(engine.__path__, "engine.")
+    names = ["engine"] + [m.name for m in walked if not m.name.endswith("__main__")]
     for name in names:
         try:
             importlib.import_module(name)

@@ -349,3 +349,19 @@ def test_answer_with_no_metrics_is_probed_on_metrics_by_the_real_grader() -> Non
 def test_triggers_survive_how_whisper_writes_acronyms(answer: str) -> None:
     follow_up = choose_follow_up(request(answer), scores(problem_framing=1))
     assert follow_up is not None and "CTR" in follow_up.text
+
+
+def test_bank_question_without_its_own_loop_probe_still_asks_about_feedback_loops() -> None:
+    no_loop = Question(
+        id="design-test-podcasts",
+        category="design",
+        prompt="Design podcast recommendations.",
+        follow_ups=(FollowUp(METRICS_PROBE, "metrics"), FollowUp(FRAMING_PROBE, "problem_framing")),
+    )
+    answer = "We rank every episode by predicted engagement, so people hear what they play most."
+    follow_up = choose_follow_up(request(answer, question=no_loop), scores(metrics=1))
+    assert follow_up is not None
+    assert follow_up.text == generic_probes.FEEDBACK_LOOP.probe
+    # The question's own probe on a concept always wins over the generic wording.
+    own = choose_follow_up(request(answer), scores(metrics=1))
+    assert own is not None and own.text == spoken(LOOP_PROBE)
