@@ -48,6 +48,12 @@ UNKNOWN_TOPIC_REPLY = "As for {topic}, that's up to you: make a reasonable assum
 MAX_REQUEST_WORDS = 20
 """Asking to hear the question again, or for a moment to think, takes only a few words."""
 
+MAX_REQUEST_SENTENCE_WORDS = 12
+"""The sentence holding the request is short too ("Sorry, could you repeat the question?")."""
+
+MAX_REQUEST_EXTRA_WORDS = 3
+"""Besides the request, only a word or two ("Thanks.") may be said, or it is an answer."""
+
 REPEAT_REQUEST = "repeat"
 THINK_REQUEST = "think"
 
@@ -111,11 +117,17 @@ def candidate_request(transcript_text: str) -> str | None:
     words = transcript_text.split()
     if not words or len(words) > MAX_REQUEST_WORDS:
         return None
-    text = normalise_for_matching(transcript_text)
-    if mentions(text, REPEAT_PHRASES):
-        return REPEAT_REQUEST
-    if mentions(text, THINK_PHRASES):
-        return THINK_REQUEST
+    for kind, phrases in ((REPEAT_REQUEST, REPEAT_PHRASES), (THINK_REQUEST, THINK_PHRASES)):
+        sentences = _sentences(transcript_text)
+        asking = [s for s in sentences if mentions(normalise_for_matching(s), phrases)]
+        if not asking:
+            continue
+        # "Let me think. I'd start with the users..." is an answer with a pause in it.
+        rest = sum(len(s.split()) for s in sentences if s not in asking)
+        if rest <= MAX_REQUEST_EXTRA_WORDS and all(
+            len(s.split()) <= MAX_REQUEST_SENTENCE_WORDS for s in asking
+        ):
+            return kind
     return None
 
 

@@ -11,8 +11,9 @@ or patience runs out. ``choose_follow_up`` does the same, deterministically, in 
    answer ranks or personalises by engagement and never mentions exploration, diversity or
    feedback loops, and stays silent when it does. When the question has no probe of its own
    for such a concept, the generic one is asked (see ``generic_probes.CONCEPTS``).
-3. A constraint change, once the candidate has a design (``system_design`` at least
-   ``DESIGN_READY_SCORE``) and no constraint was introduced on this question yet.
+3. A constraint change, once the candidate has a design (``system_design``, or the category's
+   core dimension, at least ``DESIGN_READY_SCORE``) and no constraint was introduced on this
+   question yet.
 4. The weakest applicable dimension that still has an unasked follow-up (lowest score; ties in
    the order of a strong answer's shape: user, problem, metrics, system, trade-offs, iteration).
    A dimension already scored strong is not probed.
@@ -46,6 +47,18 @@ MIN_TIME_FOR_CONSTRAINT_S = 90.0
 DESIGN_READY_SCORE = 3
 """A constraint change only makes sense once there is a solid design to change."""
 
+CORE_DIMENSION: dict[str, str] = {
+    "design": "system_design",
+    "diagnose": "diagnosis",
+    "metrics": "metrics",
+    "experimentation": "experimentation",
+    "tradeoff": "tradeoffs",
+    "behavior": "user_signals",
+}
+"""What "has a design" means per category: outside design questions, the plan the candidate
+builds is a diagnosis, a metric hierarchy, an experiment, a decision or a model of the user, and
+a constraint change tests whether *that* adapts."""
+
 STRONG_SCORE = 4
 """A dimension scored this high needs no probing."""
 
@@ -62,7 +75,10 @@ ANSWER_SHAPE_ORDER: tuple[str, ...] = (
     "experimentation",
     "communication",
 )
-"""Tie-break order for equally weak dimensions: the shape of a strong answer (DOMAIN.md)."""
+"""Tie-break order for equally weak dimensions: the shape of a strong answer (DOMAIN.md), user ->
+problem -> metrics -> system -> trade-offs -> iteration. On diagnose questions the diagnosis *is*
+the problem stage, so it sits right after framing; communication is judged on the whole answer
+and comes last."""
 
 assert set(ANSWER_SHAPE_ORDER) == set(DIMENSION_IDS), "every rubric dimension needs a place"
 
@@ -248,7 +264,9 @@ def _constraint_probe(
     score_of: dict[str, int],
 ) -> _Candidate | None:
     """A constraint change, when a design exists and none was introduced on this question."""
-    if score_of.get("system_design", 0) < DESIGN_READY_SCORE:
+    core = CORE_DIMENSION.get(request.question.category, "system_design")
+    ready = max(score_of.get("system_design", 0), score_of.get(core, 0))
+    if ready < DESIGN_READY_SCORE:
         return None
     if request.time_left_s is not None and request.time_left_s < MIN_TIME_FOR_CONSTRAINT_S:
         return None

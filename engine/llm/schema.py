@@ -18,13 +18,25 @@ from typing import Any
 from engine.rubric import DIMENSION_IDS, SCORE_MAX, SCORE_MIN, applicable_dimensions
 
 SCHEMA_NAME = "mockinterview_grade"
+MAX_QUOTES_PER_DIMENSION = 3
+BOUNDED_MISSING_ITEMS = 3
 SCORES = list(range(SCORE_MIN, SCORE_MAX + 1))
 
 
-def grade_schema(category: str) -> dict[str, Any]:
-    """The schema of one grade for a question of ``category`` (strict-mode compatible)."""
+def grade_schema(category: str, *, bounded: bool = False) -> dict[str, Any]:
+    """The schema of one grade for a question of ``category`` (strict-mode compatible).
+
+    Args:
+        category: decides whether ``diagnosis`` is scored.
+        bounded: cap the evidence and missing lists with ``maxItems``. llama.cpp turns the cap
+            into its sampling grammar, which stops a small local model from listing quotes until
+            it runs out of tokens; it is left out of the OpenAI form, whose strict mode accepts
+            only a subset of JSON Schema keywords.
+    """
     applicable = applicable_dimensions(category)
-    dimensions = {dim: _dimension_schema(scored=dim in applicable) for dim in DIMENSION_IDS}
+    dimensions = {
+        dim: _dimension_schema(scored=dim in applicable, bounded=bounded) for dim in DIMENSION_IDS
+    }
     return {
         "type": "object",
         "properties": {
@@ -50,15 +62,16 @@ def grade_schema(category: str) -> dict[str, Any]:
     }
 
 
-def _dimension_schema(*, scored: bool) -> dict[str, Any]:
+def _dimension_schema(*, scored: bool, bounded: bool) -> dict[str, Any]:
     score: dict[str, Any] = {"type": "integer", "enum": SCORES} if scored else {"type": "null"}
+    evidence: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+    missing: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+    if bounded:
+        evidence["maxItems"] = MAX_QUOTES_PER_DIMENSION
+        missing["maxItems"] = BOUNDED_MISSING_ITEMS
     return {
         "type": "object",
-        "properties": {
-            "score": score,
-            "evidence": {"type": "array", "items": {"type": "string"}},
-            "missing": {"type": "array", "items": {"type": "string"}},
-        },
+        "properties": {"score": score, "evidence": evidence, "missing": missing},
         "required": ["score", "evidence", "missing"],
         "additionalProperties": False,
     }
@@ -72,12 +85,11 @@ def response_format(style: str, category: str) -> dict[str, Any]:
             (llama-cpp-python's server, which takes the schema next to the type).
         category: the question category, which decides whether ``diagnosis`` is scored.
     """
-    schema = grade_schema(category)
     if style == "json_schema":
         return {
             "type": "json_schema",
-            "json_schema": {"name": SCHEMA_NAME, "schema": schema, "strict": True},
+            "json_schema": {"name": SCHEMA_NAME, "schema": grade_schema(category), "strict": True},
         }
     if style == "json_object":
-        return {"type": "json_object", "schema": schema}
+        return {"type": "json_object", "schema": grade_schema(category, bounded=True)}
     raise ValueError(f"unknown structured-output style {style!r}")

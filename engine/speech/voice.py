@@ -34,6 +34,9 @@ _ENGINE_LOCK = threading.Lock()
 _engine: Any = None
 # Set by pyttsx3's "finished-utterance" notification (after the WAV is written).
 _FINISHED = [threading.Event()]
+# The engine's own voice at start-up: what ``voice=None`` means, whatever was chosen before
+# (pyttsx3 keeps the last voice set, which would leak between callers).
+_DEFAULT_VOICE = [""]
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ def _get_engine() -> Any:
 
             engine = pyttsx3.init()
             engine.connect("finished-utterance", _on_finished_utterance)
+            _DEFAULT_VOICE[0] = str(engine.getProperty("voice") or "")
             _engine = engine
         except Exception as exc:  # missing espeak-ng shows up as OSError/RuntimeError
             raise SpeechSynthesisError(
@@ -108,7 +112,9 @@ def synthesize(
             known = {str(v.id) for v in engine.getProperty("voices") or []}
             if voice not in known:
                 raise SpeechSynthesisError(f"unknown voice {voice!r}; see list_voices()")
-            engine.setProperty("voice", voice)
+        chosen = voice or _DEFAULT_VOICE[0]
+        if chosen:
+            engine.setProperty("voice", chosen)
         engine.setProperty("rate", int(rate or DEFAULT_RATE_WPM))
         for _attempt in range(2):  # one retry: espeak may cancel a render that starts too early
             if _render(engine, spoken, path):

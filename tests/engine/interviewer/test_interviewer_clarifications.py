@@ -158,6 +158,9 @@ def test_reply_is_spoken_style() -> None:
         ("Can I take a moment to think?", "think"),
         ("Let me think for a second.", "think"),
         ("Who are the users?", None),
+        ("Hmm, can I take a moment to think? Thanks.", "think"),
+        ("Let me think. I would start with the users, who want short fun videos.", None),
+        ("Let me think I would start with the users who want short fun videos", None),
         ("", None),
         # A real answer that happens to contain the words is still an answer.
         (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from engine.demo import DEMO_QUESTION_IDS, demo_questions, load_sample_answers
 from engine.interviewer.clarifications import answer_clarification, is_clarifying_question
@@ -53,3 +54,15 @@ def test_follow_up_answers_match_the_probe() -> None:
 def test_demo_picks_questions_in_order() -> None:
     questions = demo_questions(2, load_sample_answers())
     assert [q.id for q in questions] == list(DEMO_QUESTION_IDS[:2])
+
+
+def test_out_folder_redirects_the_data_dir_only_for_the_demo(tmp_path: Path) -> None:
+    from engine import paths
+    from engine.demo import _data_dir
+
+    before = paths.data_dir()
+    with _data_dir(tmp_path / "out"):
+        assert paths.sessions_dir() == (tmp_path / "out" / "sessions").resolve()
+    assert paths.data_dir() == before
+    with _data_dir(None):
+        assert paths.data_dir() == before

@@ -365,3 +365,24 @@ def test_bank_question_without_its_own_loop_probe_still_asks_about_feedback_loop
     # The question's own probe on a concept always wins over the generic wording.
     own = choose_follow_up(request(answer), scores(metrics=1))
     assert own is not None and own.text == spoken(LOOP_PROBE)
+
+
+def test_constraint_on_a_diagnose_question_waits_for_a_solid_diagnosis() -> None:
+    diagnose = Question(
+        id="diagnose-test-drop",
+        category="diagnose",
+        prompt="Engagement dropped. Why?",
+        follow_ups=(
+            FollowUp("Is the drop real?", "diagnosis"),
+            FollowUp(
+                "Now you must decide within the hour. What do you do?",
+                "tradeoffs",
+                constraint="decision within the hour",
+            ),
+        ),
+    )
+    plan = "I would check the logging first, then split the metric by platform and version."
+    early = choose_follow_up(request(plan, question=diagnose), scores(diagnosis=2, system_design=1))
+    assert early is not None and early.constraint is None
+    ready = choose_follow_up(request(plan, question=diagnose), scores(diagnosis=3, system_design=1))
+    assert ready is not None and ready.constraint == "decision within the hour"

@@ -125,8 +125,10 @@ def test_http_errors_become_one_clear_line_and_an_offline_grade(
 def test_json_schema_rejection_switches_to_json_object_and_is_remembered(stub_llm, feed_request):
     # llama-cpp-python's server answers OpenAI's json_schema format with HTTP 500.
     reply = grade_reply({"metrics": 3}, {"metrics": ["seven day retention"]})
-    stub_llm.reply_with(StubReply(status=500, error="Input should be 'text' or 'json_object'"),
-                        StubReply(content=reply))
+    stub_llm.reply_with(
+        StubReply(status=500, error="Input should be 'text' or 'json_object'"),
+        StubReply(content=reply),
+    )
     grader = LLMGrader(stub_settings(stub_llm.base_url))
 
     first = grader.grade(feed_request)
@@ -284,8 +286,9 @@ def test_malformed_settings_file_still_gives_a_grader_that_falls_back(feed_reque
 
 
 def test_stored_settings_and_env_overrides_reach_the_grader(stub_llm, monkeypatch, feed_request):
-    save_llm_settings(LLMSettings(provider="ollama", base_url="http://localhost:11434/v1",
-                                  model="stored-model"))
+    save_llm_settings(
+        LLMSettings(provider="ollama", base_url="http://localhost:11434/v1", model="stored-model")
+    )
     monkeypatch.setenv("MOCKINTERVIEW_LLM_BASE_URL", stub_llm.base_url)
     monkeypatch.setenv("MOCKINTERVIEW_LLM_MODEL", "env-model")
     stub_llm.reply_with(StubReply(content=grade_reply({"metrics": 3})))
@@ -297,8 +300,9 @@ def test_stored_settings_and_env_overrides_reach_the_grader(stub_llm, monkeypatc
 
 
 def test_openai_without_a_key_falls_back_naming_how_to_provide_one(feed_request):
-    settings = LLMSettings(provider="openai", base_url="https://api.openai.com/v1",
-                           model="gpt-4o-mini")
+    settings = LLMSettings(
+        provider="openai", base_url="https://api.openai.com/v1", model="gpt-4o-mini"
+    )
 
     grade = LLMGrader(settings).grade(feed_request)
 

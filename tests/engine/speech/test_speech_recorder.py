@@ -189,3 +189,15 @@ def test_starting_twice_is_refused(virtual_mic, tmp_path):
             recorder.start()
     finally:
         recorder.stop()
+
+
+def test_a_failing_consumer_does_not_stop_the_recording(virtual_mic, jfk_samples, tmp_path):
+    def broken_consumer(_chunk) -> None:
+        raise RuntimeError("the live transcript widget crashed")
+
+    recorder = Recorder(tmp_path / "a.wav", device=virtual_mic.device, on_chunk=broken_consumer)
+    recorder.start()
+    virtual_mic.feed(jfk_samples[: 16000 * 2])
+    result = recorder.stop()
+    assert isinstance(recorder.callback_error, RuntimeError)
+    assert result.duration_s >= 1.5 and not result.device_lost

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from speech_helpers import silence, stream_paced, wer
@@ -88,3 +90,12 @@ def test_a_cancelled_session_cannot_be_finished(whisper, jfk_samples):
     session.cancel()
     with pytest.raises(TranscriptionError, match="cancelled"):
         session.finish()
+
+
+def test_after_a_closing_pause_finish_returns_without_decoding_again(whisper, jfk_samples):
+    session = whisper.stream()
+    stream_paced(session, np.concatenate([jfk_samples, silence(1.0)]))
+    began = time.perf_counter()
+    transcript = session.finish()
+    assert time.perf_counter() - began < 0.25  # everything was transcribed during the pause
+    assert wer(JFK_REFERENCE, transcript.text) < 0.1
