@@ -109,8 +109,10 @@ class AnswerCapture:
 
     def attach_stream(self) -> None:
         """Start live transcription (the model is loaded) and feed what was held back."""
+        from desktop.controllers.speech_model import load_model
         from engine.speech.transcriber import get_transcriber
 
+        load_model(self.model).result()  # loaded already; never load on the stream's thread
         transcriber = get_transcriber(self.model)
         stream = _new_stream(transcriber, self.context_prompt)
         with self._lock:
@@ -234,10 +236,11 @@ class AnswerCapture:
     def _transcribe_held(self) -> Any:
         import numpy as np
 
+        from desktop.controllers.speech_model import load_model
         from engine.speech.transcriber import get_transcriber
 
+        load_model(self.model).result()  # waits for the keeper thread's load (never loads here)
         transcriber = get_transcriber(self.model)
-        transcriber.load()  # waits for the background load if it is still running
         with self._lock:
             held = list(self._pending)
             self._pending.clear()

@@ -12,6 +12,7 @@ failures (OpenAI echoes part of the key there) and scrubbed of the key everywher
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from collections.abc import Iterator
@@ -57,6 +58,9 @@ class LLMClient:
             raise LLMError(CONFIG, f"the LLM engine is not configured (no {missing} set)")
         self.settings = settings
         self._key = api_key if api_key is not None else require_api_key(settings)
+        # Learned from the server's 400 replies (see _open_stream); benign races between threads.
+        self._newer_params = False
+        self._send_temperature = True
         import openai
 
         self._openai = openai.OpenAI(
@@ -111,9 +115,13 @@ class LLMClient:
             LLMError: any transport or HTTP failure, also mid-stream, or no end within
                 ``timeout_s`` in total.
         """
-        for piece, _finish in self._stream(messages, max_tokens, temperature, None):
-            if piece:
-                yield piece
+        pieces = self._stream(messages, max_tokens, temperature, None)
+        try:
+            for piece, _finish in pieces:
+                if piece:
+                    yield piece
+        finally:
+            pieces.close()  # closes the HTTP response now, not whenever it is collected
 
     def _stream(
         self,
@@ -128,22 +136,9 @@ class LLMClient:
         tokens (or keeps the connection alive with pings) could run far past it. A timer closes
         the response at the deadline, which ends the read in this thread.
         """
-        extra: dict[str, Any] = {}
-        if response_format is not None:
-            extra["response_format"] = response_format
         timeout_s = self.settings.timeout_s
         started = time.monotonic()
-        try:
-            stream = self._openai.chat.completions.create(
-                model=self.settings.model,
-                messages=messages,  # type: ignore[arg-type]
-                max_tokens=max_tokens,
-                temperature=temperature,
-                stream=True,
-                **extra,
-            )
-        except Exception as exc:  # noqa: BLE001 - translated below, unknown ones re-raised
-            raise self._translate(exc) from exc
+        stream = self._open_stream(messages, max_tokens, temperature, response_format)
         expired = threading.Event()
 
         def expire() -> None:
@@ -172,6 +167,47 @@ class LLMClient:
             stream.close()
         if expired.is_set():
             raise self._timeout()
+
+    def _open_stream(
+        self,
+        messages: list[dict[str, str]],
+        max_tokens: int,
+        temperature: float,
+        response_format: dict[str, Any] | None,
+    ) -> Any:
+        """Start a streamed completion, adapting once to models with a newer parameter set.
+
+        OpenAI's reasoning models refuse ``max_tokens`` (they take ``max_completion_tokens``)
+        and any non-default ``temperature``; when a 400 names one of those, the request is sent
+        again without it and the client remembers to leave it out from then on.
+        """
+        import openai
+
+        for _attempt in range(3):
+            kwargs: dict[str, Any] = {
+                "model": self.settings.model,
+                "messages": messages,
+                "stream": True,
+            }
+            kwargs["max_completion_tokens" if self._newer_params else "max_tokens"] = max_tokens
+            if self._send_temperature:
+                kwargs["temperature"] = temperature
+            if response_format is not None:
+                kwargs["response_format"] = response_format
+            try:
+                return self._openai.chat.completions.create(**kwargs)
+            except openai.BadRequestError as exc:
+                text = str(exc)
+                if "max_tokens" in text and not self._newer_params:
+                    self._newer_params = True
+                    continue
+                if "temperature" in text and self._send_temperature:
+                    self._send_temperature = False
+                    continue
+                raise self._translate(exc) from exc
+            except Exception as exc:  # noqa: BLE001 - translated below, unknown ones re-raised
+                raise self._translate(exc) from exc
+        raise LLMError(BAD_REQUEST, f"{self._where()} refused every form of the request")
 
     def _timeout(self) -> LLMError:
         return LLMError(
@@ -216,7 +252,32 @@ def translate_openai_error(exc: Exception, settings: LLMSettings, secret: str = 
         return LLMError(BAD_REQUEST, f"{where} refused the request ({status}){detail}")
     if isinstance(exc, openai.APIResponseValidationError | openai.APIError):
         return LLMError(INVALID_OUTPUT, f"{where} sent a reply that is not an OpenAI response")
+    # Failures while reading a streamed body reach us unwrapped from the HTTP library.
+    timeouts, transport = _http_library_errors()
+    if isinstance(exc, timeouts):
+        return LLMError(TIMEOUT, f"{where} did not answer within {settings.timeout_s:g} s")
+    if isinstance(exc, transport):
+        return LLMError(CONNECTION, f"the connection to the LLM at {settings.base_url} broke off")
     return exc
+
+
+def _http_library_errors() -> tuple[
+    tuple[type[BaseException], ...], tuple[type[BaseException], ...]
+]:
+    """Timeout and transport error classes of the HTTP library the openai client uses.
+
+    openai 1.x is built on ``httpx``, newer releases on ``httpx2``; whichever is installed counts.
+    """
+    timeouts: list[type[BaseException]] = []
+    transport: list[type[BaseException]] = []
+    for name in ("httpx2", "httpx"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        timeouts.append(module.TimeoutException)
+        transport.append(module.TransportError)
+    return tuple(timeouts), tuple(transport)
 
 
 def status_of(exc: BaseException) -> int | None:

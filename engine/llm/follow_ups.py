@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from engine.errors import LLMError
+from engine.errors import ConfigError, LLMError
 from engine.grading.base import GradeRequest
 from engine.grading.result import DimensionScore, FollowUpSuggestion
 from engine.llm.client import LLMClient
 from engine.llm.prompts import follow_up_messages, weakest_dimensions
 from engine.llm.settings import LLMSettings, load_llm_settings
-from engine.llm.validate import clean_probe
+from engine.llm.validate import NOT_SPOKEN_CHARS, clean_probe
 
 FOLLOW_UP_MAX_TOKENS = 80
 MAX_LEAD_IN_WORDS = 15
@@ -128,7 +128,7 @@ class FollowUpStream:
                     if probe is None or is_repeated_probe(probe, self._request.asked_probes):
                         return None
                     return probe
-                if spoken or len(text.split()) > MAX_LEAD_IN_WORDS or final:
+                if spoken or final or not _speakable_lead_in(text):
                     return None
                 spoken.append(text)
                 yield text
@@ -147,7 +147,11 @@ class FollowUpStream:
 
     def _get_client(self) -> LLMClient:
         if self._client is None:
-            self._client = LLMClient(self._settings or load_llm_settings())
+            try:
+                settings = self._settings or load_llm_settings()
+            except ConfigError as exc:
+                raise LLMError("config", str(exc)) from exc
+            self._client = LLMClient(settings)
         return self._client
 
 
@@ -183,6 +187,16 @@ def is_repeated_probe(text: str, asked_probes: Iterable[str]) -> bool:
         ):
             return True
     return False
+
+
+def _speakable_lead_in(sentence: str) -> bool:
+    """A short plain remark before the question ("Let us stay on metrics."), nothing else."""
+    words = [w for w in sentence.split() if any(c.isalpha() for c in w)]
+    return (
+        2 <= len(words) <= MAX_LEAD_IN_WORDS
+        and len(sentence.split()) <= MAX_LEAD_IN_WORDS
+        and not any(c in NOT_SPOKEN_CHARS for c in sentence)
+    )
 
 
 def _without_preamble(sentence: str) -> str:

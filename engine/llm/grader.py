@@ -35,6 +35,7 @@ short plain question that was not asked before.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from statistics import fmean
 
@@ -42,7 +43,7 @@ from engine.errors import ConfigError, LLMError
 from engine.grading.base import Grader, GradeRequest
 from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade
 from engine.llm.client import ChatReply, LLMClient, status_of
-from engine.llm.follow_ups import is_repeated_probe
+from engine.llm.follow_ups import FollowUpStream, is_repeated_probe
 from engine.llm.prompts import grading_messages, retry_message, weakest_dimensions
 from engine.llm.schema import response_format
 from engine.llm.settings import LLMSettings, load_llm_settings
@@ -121,12 +122,24 @@ class LLMGrader:
         """Grade with the LLM when it answers validly, else the offline grade with the reason."""
         offline_grade = self._offline.grade(request)
         if not request.transcript.text.strip():
-            return _fallback(offline_grade, "config", "the answer is empty, nothing for the LLM")
+            return _fallback(
+                offline_grade, "empty_answer", "the answer is empty, nothing for the LLM"
+            )
         try:
             output = self._ask(request, offline_grade)
         except LLMError as exc:
             return _fallback(offline_grade, exc.kind, str(exc))
         return self._merge(request, offline_grade, output)
+
+    def follow_up_stream(
+        self, request: GradeRequest, scores: Sequence[DimensionScore]
+    ) -> FollowUpStream:
+        """A streamed LLM follow-up for ``request`` sharing this grader's client and settings.
+
+        Iterate it for sentences to speak (see ``engine.llm.follow_ups``); it never raises for
+        an LLM problem and falls back to the offline probe by itself.
+        """
+        return FollowUpStream(request, scores, client=self._client, settings=self.settings)
 
     # -- talking to the model -------------------------------------------------------------
 

@@ -11,7 +11,8 @@ the grader answers with one retry and then the offline engine):
   the report shows what was really said and can seek the audio to it). Quotes that do not occur
   are dropped and counted (``invented_quotes``); quotes of fewer than two words are dropped as
   too thin to be evidence (``thin_quotes``). Neither makes the reply invalid.
-- ``missing`` and ``feedback`` are plain strings, trimmed to a readable length;
+- ``missing`` and ``feedback`` are plain strings, trimmed to a readable length; feedback of
+  fewer than four words is dropped (the offline summary stands);
 - the follow-up is kept only when it passes ``clean_probe`` (one short question, no Markdown).
 """
 
@@ -33,6 +34,7 @@ MAX_QUOTES_PER_DIMENSION = 3
 MAX_MISSING_PER_DIMENSION = 6
 MAX_MISSING_CHARS = 160
 MAX_FEEDBACK_CHARS = 1500
+MIN_FEEDBACK_WORDS = 4
 MIN_QUOTE_WORDS = 2
 MAX_PROBE_WORDS = 40
 MIN_PROBE_WORDS = 4
@@ -42,7 +44,7 @@ MAX_PROBE_CHARS = 300
 _WRAPPING = " \t\r\n\"'“”‘’`«»…"
 _MARKDOWN = re.compile(r"(\*\*|__|`|^\s*#|^\s*[-*•]\s|^\s*\d+[.)]\s|\[[^\]]*\]\()", re.MULTILINE)
 # Characters no spoken question contains (markers, JSON, markup leaking into the text).
-_NOT_SPOKEN = set("<>{}[]|\\")
+NOT_SPOKEN_CHARS = frozenset("<>{}[]|\\")
 _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 
 
@@ -139,6 +141,9 @@ def validate_grade(text: str, transcript: Transcript, category: str) -> LLMGrade
     feedback = data.get("feedback") or ""
     if not isinstance(feedback, str):
         raise LLMError(INVALID_OUTPUT, "feedback is not a string")
+    # Feedback of a word or two ("false", "ok") says nothing; the offline summary is kept then.
+    if len(feedback.split()) < MIN_FEEDBACK_WORDS:
+        feedback = ""
     return LLMGradeOutput(
         dimensions=dimensions,
         feedback=_trim(feedback, MAX_FEEDBACK_CHARS),
@@ -161,7 +166,7 @@ def clean_probe(text: str) -> str | None:
         return None
     if _MARKDOWN.search(str(text)) or "\n\n" in str(text):
         return None
-    if any(c in _NOT_SPOKEN for c in probe):
+    if any(c in NOT_SPOKEN_CHARS for c in probe):
         return None
     words = [w for w in probe.split() if any(c.isalpha() for c in w)]
     if len(words) < MIN_PROBE_WORDS or len({w.lower() for w in words}) < MIN_PROBE_WORDS:

@@ -53,7 +53,7 @@ class StreamingOptions:
     long_pause_s: float = 0.45
     short_pause_s: float = 0.15
     tentative: bool = True
-    tentative_every_s: float = 1.5
+    tentative_every_s: float = 2.0
     prompt_words: int = 40
 
 
@@ -109,7 +109,14 @@ class StreamingSession:
         self._frame_db = np.zeros(0, dtype=np.float32)
         self._language: str | None = None
         self._last_pass_s = 0.3
-        self.stats = {"stretches": 0, "tentative_passes": 0, "forced_cuts": 0, "reused_tail": 0}
+        self.stats: dict[str, float] = {
+            "stretches": 0,
+            "tentative_passes": 0,
+            "forced_cuts": 0,
+            "reused_tail": 0,
+            "decode_s": 0.0,
+            "slowest_pass_s": 0.0,
+        }
         self._thread = threading.Thread(target=self._run, name="whisper-stream", daemon=True)
         self._thread.start()
 
@@ -300,7 +307,9 @@ class StreamingSession:
             return False
         done_until = self._tentative.end if self._tentative else self._stretch_start
         fresh = (total - done_until) / SAMPLE_RATE
-        if fresh >= max(opts.tentative_every_s, 2.0 * self._last_pass_s) and pending >= 1.0:
+        # Previews are spaced by 4x the cost of a pass: on a loaded machine they back off
+        # instead of starving the passes that settle text.
+        if fresh >= max(opts.tentative_every_s, 4.0 * self._last_pass_s) and pending >= 1.0:
             return True
         return self._speech_after(done_until, total) and self._ends_in_pause(total)
 
@@ -355,6 +364,8 @@ class StreamingSession:
         )
         segments = [seg for seg in segments if self._is_voiced(seg, threshold)]
         self._last_pass_s = time.perf_counter() - began
+        self.stats["decode_s"] = round(self.stats["decode_s"] + self._last_pass_s, 3)
+        self.stats["slowest_pass_s"] = round(max(self.stats["slowest_pass_s"], self._last_pass_s), 3)
         if self._language is None:
             self._language = language
         return segments
@@ -383,16 +394,19 @@ class StreamingSession:
             self._tentative = None
         self.stats["stretches"] += 1
 
-    def _tail_covers(self, buffer: np.ndarray, total: int) -> bool:
-        """Whether the tentative pass already holds every word up to ``total``.
+    def _tail_covers(self, buffer: np.ndarray, end: int) -> bool:
+        """Whether the tentative pass holds exactly the words of [stretch_start, end).
 
-        True when it decoded exactly the pending audio, or when all that came after it is
-        silence (the user paused, the preview ran, then they pressed stop).
+        True when it decoded that audio, or when all that lies between its end and ``end`` is
+        silence: the preview ran at the start of a pause and the cut (or the stop) landed
+        elsewhere in the same pause.
         """
         tail = self._tentative
-        if tail is None or tail.start != self._stretch_start or tail.end > total:
+        if tail is None or tail.start != self._stretch_start:
             return False
-        return tail.end == total or not _has_speech(buffer[tail.end : total], self._threshold_db())
+        low, high = sorted((tail.end, end))
+        gap = buffer[low:high]
+        return high == low or not _has_speech(gap, self._threshold_db(), min_frames=1)
 
     def _commit_tail(self, buffer: np.ndarray, total: int) -> None:
         if total > self._stretch_start:
@@ -416,11 +430,11 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def _has_speech(samples: np.ndarray, threshold_db: float) -> bool:
-    """At least ~90 ms louder than both the adaptive threshold and the absolute speech floor."""
+def _has_speech(samples: np.ndarray, threshold_db: float, min_frames: int = 3) -> bool:
+    """``min_frames`` 30 ms frames louder than both the adaptive threshold and the floor."""
     frames = len(samples) // FRAME
     if frames == 0:
         return False
     power = np.mean(samples[: frames * FRAME].reshape(frames, FRAME).astype(np.float64) ** 2, 1)
     db = 10.0 * np.log10(power + 1e-12)
-    return int(np.count_nonzero(db > max(threshold_db, SPEECH_FLOOR_DBFS))) >= 3
+    return int(np.count_nonzero(db > max(threshold_db, SPEECH_FLOOR_DBFS))) >= min_frames

@@ -94,7 +94,7 @@ def synthesize(
     Args:
         text: what to say; must hold at least one letter or digit.
         path: output WAV path; parent folders are created.
-        voice: a ``VoiceInfo.id``; None keeps the engine default (English).
+        voice: a ``VoiceInfo.id``; None is the engine's default English voice.
         rate: speaking rate in words per minute; None means ``DEFAULT_RATE_WPM``.
 
     Raises:

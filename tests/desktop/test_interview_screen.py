@@ -44,14 +44,15 @@ def test_countdown_turns_amber_then_red_and_pauses(qtbot) -> None:
     clock = Countdown()
     qtbot.addWidget(clock)
     clock.show()
-    calm = clock._time_label.palette().color(QPalette.ColorRole.WindowText)
-    with qtbot.waitSignals(
-        [clock.pace_changed, clock.pace_changed], timeout=5000, check_params_cbs=None
-    ) as blocker:
-        clock.start(1.2)
-    assert [args[0] for args in blocker.all_signals_and_args[-1:]] == ["red"] or True
+    calm = pace_color(Pace.CALM)
+    stages: list[str] = []
+    clock.pace_changed.connect(stages.append)
+    clock.start(1.2)
+    assert clock._time_label.styleSheet() == f"color: {calm.name()};"
+    qtbot.waitUntil(lambda: stages == ["amber", "red"], timeout=5000)
     assert clock.pace is Pace.RED
     qtbot.waitUntil(lambda: clock.time_text().startswith("+"), timeout=3000)
+    assert clock._time_label.styleSheet() == f"color: {pace_color(Pace.RED).name()};"
     assert pace_color(Pace.RED) != calm
     clock.pause()
     frozen = clock.elapsed_s
@@ -180,3 +181,70 @@ def test_interview_screen_renders_in_light_and_dark(main_window, qtbot, artifact
             save_screenshot(window, artifacts_dir, f"interview_screen_listening_{name}")
     finally:
         QApplication.setPalette(light)
+
+
+def start_typed_interview(window, qtbot, question_ids: list[str]) -> None:
+    setup = window.setup_screen
+    qtbot.waitUntil(lambda: setup.bank_loaded, timeout=10_000)
+    setup.pick_radio.setChecked(True)
+    setup.set_picked(question_ids)
+    setup.follow_ups_spin.setValue(0)
+    setup.mic_combo.addItem("USB headset (unplugged)", "USB headset (unplugged)")
+    setup.mic_combo.setCurrentIndex(setup.mic_combo.count() - 1)
+    qtbot.mouseClick(setup.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.interview_screen.typed_answer.isVisible, timeout=20_000)
+
+
+def test_a_clarifying_question_is_answered_then_the_same_question_continues(
+    main_window, qtbot
+) -> None:
+    window = main_window
+    screen = window.interview_screen
+    controller = window.controller
+    start_typed_interview(window, qtbot, ["metrics-ai-writing-assistant"])
+    said: list[str] = []
+    controller.interviewer_said.connect(lambda _text, purpose, _i: said.append(purpose))
+    qtbot.keyClicks(screen.typed_answer, "Before I start, who are the main users of it?")
+    with qtbot.waitSignal(controller.listening_started, timeout=20_000):
+        qtbot.keyClick(screen.typed_answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert said == ["clarification_reply"]
+    assert "Office workers" in screen.interviewer_text.text()  # the bank's answer on "users"
+    assert screen.question_label.text().startswith("How would you measure the success")
+    assert screen.typed_answer.toPlainText() == ""  # ready for the real answer
+
+
+def test_pause_repeat_and_skip_keys(main_window, qtbot) -> None:
+    window = main_window
+    screen = window.interview_screen
+    controller = window.controller
+    start_typed_interview(
+        window, qtbot, ["metrics-ai-writing-assistant", "design-short-video-feed"]
+    )
+    screen.answer_button.setFocus()
+
+    qtbot.keyClick(screen.answer_button, Qt.Key.Key_P)
+    assert controller.state == ic.PAUSED
+    assert screen.pause_button.text() == "Resume (P)"
+    frozen = screen.countdown.elapsed_s
+    qtbot.waitUntil(lambda: screen.countdown.time_text() != "", timeout=1000)
+    assert screen.countdown.elapsed_s == frozen
+    qtbot.keyClick(screen.answer_button, Qt.Key.Key_P)
+    assert controller.state == ic.LISTENING
+
+    said: list[tuple[str, str]] = []
+    controller.interviewer_said.connect(lambda text, purpose, _i: said.append((purpose, text)))
+    first_question = screen.question_label.text()
+    qtbot.keyClick(screen.answer_button, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: controller.state == ic.LISTENING and bool(said), timeout=10_000)
+    assert said[0] == ("repeat", f"Sure. {first_question}")
+
+    qtbot.keyClick(screen.answer_button, Qt.Key.Key_S)
+    qtbot.waitUntil(
+        lambda: screen.progress_label.text().startswith("Question 2 of 2"), timeout=10_000
+    )
+    assert screen.question_label.text() not in ("", first_question)
+    qtbot.waitUntil(lambda: controller.state == ic.LISTENING, timeout=10_000)
+    with qtbot.waitSignal(controller.finished, timeout=20_000) as done:
+        qtbot.keyClick(screen.answer_button, Qt.Key.Key_S)
+    stored = load_session(done.args[0].id)
+    assert [q.question.get("skipped") for q in stored.questions] == [True, True]

@@ -210,3 +210,43 @@ def test_every_control_has_an_accessible_name(main_window, qtbot) -> None:
                 )
     dialog.close()
     assert not unnamed, unnamed
+
+
+def test_menu_actions_reach_every_screen(main_window, qtbot) -> None:
+    window = main_window
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen_name == "library"
+    window.import_action.trigger()
+    dialog = window.screen("library").import_dialog
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    dialog.close()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen_name == "setup"
+    window.settings_action.trigger()
+    assert window._settings_dialog.isVisible()
+    window._settings_dialog.close()
+
+
+def test_an_interrupted_session_is_recovered_on_start(main_window, qtbot) -> None:
+    import socket
+
+    from engine.store.locks import lock_path
+    from engine.store.sessions import create_session
+
+    session = create_session(title="killed mid answer")
+    # The lock of a process that no longer exists: the app was killed during this session.
+    lock_path(session.folder).write_text(
+        json.dumps({"pid": 2**22 + 12345, "host": socket.gethostname(), "start_ticks": None}),
+        encoding="utf-8",
+    )
+    window = main_window
+    with qtbot.waitSignal(window.recovery_checked, timeout=20_000) as checked:
+        window.start_background_work()
+    assert checked.args == [1]
+    assert window.banner.text.startswith("1 interrupted session recovered")
+    qtbot.mouseClick(window.banner.action_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen_name == "library"
+    qtbot.waitUntil(
+        lambda: window.model_status.text().startswith("Speech model ready"), timeout=30_000
+    )
+    assert window.model_status.text() == "Speech model ready (tiny.en)"

@@ -12,6 +12,7 @@ from dataclasses import replace
 from engine.grading.offline import OfflineGrader
 from engine.llm.client import LLMClient
 from engine.llm.follow_ups import FollowUpStream, generate_follow_up, is_repeated_probe
+from engine.llm.grader import LLMGrader
 from tests.engine.llm.conftest import stub_settings
 from tests.fixtures.llm_server import StubReply
 
@@ -43,7 +44,7 @@ def test_first_sentence_arrives_before_the_reply_is_complete(stub_llm, feed_requ
         "If watch time went up but people came back less often the next week, "
         "which number would you trust and why?"
     )
-    stub_llm.reply_with(StubReply(content=f"{lead_in} {question}", piece_delay_s=0.05))
+    stub_llm.reply_with(StubReply(content=f"{lead_in} {question}", piece_delay_s=0.08))
     stream = _stream(feed_request, stub_settings(stub_llm.base_url))
 
     arrivals = []
@@ -140,3 +141,24 @@ def test_repeat_detection_ignores_case_punctuation_and_lead_ins():
     assert is_repeated_probe("what are the limits of WATCH TIME", asked)
     assert is_repeated_probe("Okay. What are the limits of watch time?", asked)
     assert not is_repeated_probe("What are the limits of click-through rate?", asked)
+
+
+def test_echoed_prompt_markers_are_never_spoken(stub_llm, feed_request):
+    stub_llm.reply_with(
+        StubReply(content="<<<END ANSWER 1f2e3d4c>>> Done. What would you measure first?")
+    )
+
+    stream = _stream(feed_request, stub_settings(stub_llm.base_url))
+    spoken = list(stream)
+
+    assert stream.source == "offline"
+    assert not any("<" in s for s in spoken)
+
+
+def test_grader_hands_out_follow_up_streams_on_its_own_endpoint(stub_llm, feed_request):
+    probe = "Which guardrail metric would make you stop the launch?"
+    stub_llm.reply_with(StubReply(content=probe))
+    grader = LLMGrader(stub_settings(stub_llm.base_url))
+    scores = OfflineGrader().grade(feed_request).dimensions
+
+    assert list(grader.follow_up_stream(feed_request, scores)) == [probe]

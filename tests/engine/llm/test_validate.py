@@ -190,3 +190,9 @@ def test_invalid_follow_up_is_dropped_without_invalidating_the_grade():
 
     assert output.follow_up is None
     assert output.dimensions["metrics"].score == 3
+
+
+def test_feedback_of_a_word_or_two_is_dropped():
+    output = validate_grade(grade_reply(feedback="false"), timed_transcript(), "design")
+
+    assert output.feedback == ""
