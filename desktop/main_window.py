@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.controller = ic.InterviewController(self.model_loader, self)
         self._screens: dict[str, QWidget] = {}
         self._background_started = False
+        self.settings_dialog: QWidget | None = None
 
         self.banner = Banner()
         self.stack = QStackedWidget()
@@ -298,11 +299,11 @@ class MainWindow(QMainWindow):
         """The settings dialog (LLM endpoint and key, audio devices, answer options)."""
         from desktop.screens.settings_dialog import SettingsDialog
 
-        dialog = getattr(self, "_settings_dialog", None)
+        dialog = self.settings_dialog
         if dialog is None:
             dialog = SettingsDialog(self)
             dialog.saved.connect(self._on_settings_saved)
-            self._settings_dialog = dialog
+            self.settings_dialog = dialog
         dialog.reload()
         dialog.show()
         dialog.raise_()

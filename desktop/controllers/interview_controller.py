@@ -24,7 +24,7 @@ from desktop.controllers import interview_jobs as jobs
 from desktop.controllers.answer_capture import AnswerCapture
 from desktop.controllers.interview_jobs import InterviewPlan
 from desktop.controllers.speech_model import SpeechModelLoader, model_key
-from desktop.workers import run_in_background
+from desktop.workers import run_in_background, wait_for_all
 
 IDLE = "idle"
 PREPARING = "preparing"
@@ -121,6 +121,12 @@ class InterviewController(QObject):
     @property
     def capture(self) -> AnswerCapture | None:
         return self._capture
+
+    @property
+    def listening_purpose(self) -> str:
+        """What the current answer responds to: "question", "follow_up" (or "" when idle)."""
+        action = self._current_listen
+        return "" if action is None else str(action.purpose)
 
     @property
     def speech_limit_s(self) -> float | None:
@@ -228,6 +234,7 @@ class InterviewController(QObject):
         """
         if self._state not in (SPEAKING, LISTENING, PAUSED) or self._interview is None:
             return
+        typed = typed_text if self._typed_mode and self._state == LISTENING else ""
         self._stop_voice()
         capture, self._capture = self._capture, None
         self._stop_listening_ui()
@@ -236,7 +243,7 @@ class InterviewController(QObject):
             jobs.end_early,
             self._interview,
             capture,
-            typed_text if self._typed_mode and self._state == LISTENING else "",
+            typed,
             on_finished=self._on_turn_done,
             on_failed=self._on_turn_failed,
         )
@@ -260,6 +267,10 @@ class InterviewController(QObject):
         if self._session is not None and self._state not in (IDLE, FINISHED):
             from engine.store.sessions import save_session
 
+            if self._state == THINKING:
+                wait_for_all(10_000)  # let the answer being graded land in the session first
+            # Closing the window is a deliberate end: the session gets a report, not a recovery.
+            jobs.quietly(self._interview.end_early)
             jobs.quietly(save_session, self._session)
         self._state = IDLE
 

@@ -106,7 +106,8 @@ class InterviewScreen(QWidget):
 
         self.countdown = Countdown()
         self.level_meter = LevelMeter()
-        mic_caption = QLabel("Microphone")
+        self.mic_caption = QLabel("Microphone")
+        mic_caption = self.mic_caption
         clock_column = QVBoxLayout()
         clock_column.addWidget(self.countdown)
         clock_column.addSpacing(8)
@@ -270,14 +271,17 @@ class InterviewScreen(QWidget):
 
     def _on_answer_button(self) -> None:
         if self.controller.typed_mode and self.controller.state == ic.LISTENING:
-            self.submit_typed()
+            if self.typed_answer.isVisible():
+                self.submit_typed()
+            else:
+                self._set_typed_mode(True)
         else:
             self._on_space()
 
     def _on_state(self, state: str) -> None:
         self.status_label.setText(_STATUS_TEXT.get(state, ""))
         if self.controller.typed_mode and state == ic.LISTENING:
-            self.status_label.setText("Type your answer — Ctrl+Enter submits it")
+            self.status_label.setText("No microphone — type your answer, Ctrl+Enter submits it")
         active = state in (ic.SPEAKING, ic.LISTENING, ic.PAUSED)
         for button in (self.repeat_button, self.skip_button, self.pause_button, self.end_button):
             button.setEnabled(active)
@@ -286,11 +290,13 @@ class InterviewScreen(QWidget):
             self.answer_button.setText("Start answering (Space)")
             self.countdown.reset(self._current_limit())
         elif state == ic.LISTENING:
-            self.answer_button.setText(
-                "Submit answer (Ctrl+Enter)"
-                if self.controller.typed_mode
-                else "Finish answer (Space)"
-            )
+            if not self.controller.typed_mode:
+                label = "Finish answer (Space)"
+            elif self.typed_answer.isVisibleTo(self):
+                label = "Submit answer (Ctrl+Enter)"
+            else:
+                label = "Type your answer instead"
+            self.answer_button.setText(label)
         elif state == ic.THINKING:
             self.countdown.stop()
             self.answer_button.setText("Reviewing…")
@@ -307,22 +313,26 @@ class InterviewScreen(QWidget):
     def _on_interviewer_said(self, text: str, purpose: str, question_index: int) -> None:
         self._question_index = question_index
         self._update_progress()
+        shown = text
+        caption = _PURPOSE_CAPTION.get(purpose, "Interviewer")
         if purpose == "question" and 0 <= question_index < len(self._questions):
             question = self._questions[question_index]
             self.question_label.setText(question.prompt)
             self.transcript.clear_transcript()
-        caption = _PURPOSE_CAPTION.get(purpose, "Interviewer")
-        if purpose == "question":
-            caption = "The interviewer asks"
+            # The question itself is the big text above; show only the words around it.
+            shown = " ".join(text.replace(question.prompt, " ").split())
+            caption = "The interviewer says"
         self.interviewer_caption.setText(caption + ":")
-        self.interviewer_text.setText(text)
+        self.interviewer_caption.setVisible(bool(shown))
+        self.interviewer_text.setVisible(bool(shown))
+        self.interviewer_text.setText(shown)
         self.interviewer_text.setAccessibleDescription(text)
         if purpose in ("follow_up", "clarification_reply", "repeat"):
             self.transcript.clear_transcript("Your words will appear here as you answer.")
 
     def _on_listening_started(self, limit_s: float) -> None:
         self.countdown.start(limit_s or None)
-        if self.controller.typed_mode:
+        if self.controller.typed_mode and self.typed_answer.isVisibleTo(self):
             self.typed_answer.clear()
             self.typed_answer.setFocus()
         else:
@@ -341,24 +351,28 @@ class InterviewScreen(QWidget):
             self.status_label.setText("Time is up — wrap up your answer and press Space")
 
     def _on_microphone_missing(self, message: str) -> None:
+        text = f"{message[:1].upper()}{message[1:]}".rstrip(".")
         self.banner.show_message(
-            f"No microphone: {message}",
+            f"{text}. You can still answer: type it, and it is graded the same way.",
             "error",
             action_text="Type your answer instead",
             action=lambda: self._set_typed_mode(True),
         )
-        self._set_typed_mode(True)
+        self._on_state(self.controller.state)
 
     def _set_typed_mode(self, typed: bool) -> None:
         self.transcript.setVisible(not typed)
         self.typed_answer.setVisible(typed)
+        self.level_meter.setVisible(not typed)
+        self.mic_caption.setVisible(not typed)
         self.transcript_caption.setText(
             "Your answer (typed)" if typed else "Your answer (live transcript)"
         )
         if typed:
             self.typed_answer.clear()
             self.typed_answer.setFocus()
-            self._on_state(self.controller.state)
+            self.banner.action_button.hide()
+        self._on_state(self.controller.state)
 
     def _on_failed(self, message: str) -> None:
         self.banner.show_message(message, "error")

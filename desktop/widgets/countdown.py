@@ -143,6 +143,10 @@ class Countdown(QWidget):
         self._time_label.setText(format_clock(self._limit_s) if self._limit_s else "00:00")
         self._caption.setText("time for your answer" if self._limit_s else "")
 
+    def time_color(self) -> str:
+        """The clock's current text colour as #rrggbb (what the pace cue shows)."""
+        return pace_color(self._pace).name()
+
     def time_text(self) -> str:
         """What the clock shows right now (also used by tests and screen readers)."""
         return self._time_label.text()

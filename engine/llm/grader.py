@@ -300,7 +300,7 @@ def _policy_warnings(output: LLMGradeOutput, injected: int, capped: int, kept: i
             "(not found in the transcript)"
         )
     if output.thin_quotes:
-        warnings.append(f"LLM: {count(output.thin_quotes, 'one-word quote')} dropped")
+        warnings.append(f"LLM: {count(output.thin_quotes, 'empty or one-word quote')} dropped")
     if injected:
         warnings.append(f"LLM: {count(injected, 'quote')} of instructions to the grader dropped")
     if capped:

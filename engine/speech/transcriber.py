@@ -45,10 +45,16 @@ class DecodeOptions:
             little from a wider beam.
         vad_filter: run Silero VAD first (batch files only: it drops long silences on which
             Whisper would otherwise hallucinate).
+        temperatures: Whisper's fallback ladder; a pass that looks unsure is decoded again at
+            each next temperature, which can cost ten passes on one unclear stretch.
+        tokens_per_second: cap on the tokens decoded per second of audio (None: no cap), so
+            a repetition loop cannot run for seconds; fast speech needs about four.
     """
 
     beam_size: int = 1
     vad_filter: bool = False
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    tokens_per_second: float | None = None
 
 
 class Transcriber:
@@ -174,6 +180,8 @@ class Transcriber:
                     initial_prompt=initial_prompt or None,
                     condition_on_previous_text=True,
                     vad_filter=options.vad_filter,
+                    temperature=list(options.temperatures),
+                    max_new_tokens=_token_cap(options, len(samples)),
                 )
                 segments = list(_convert(raw_segments, offset_s, len(samples) / SAMPLE_RATE))
             except Exception as exc:  # CTranslate2 runtime errors, out of memory...
@@ -188,6 +196,12 @@ class Transcriber:
         from engine.speech.streaming import StreamingSession
 
         return StreamingSession(self, **settings)
+
+
+def _token_cap(options: DecodeOptions, length: int) -> int | None:
+    if options.tokens_per_second is None:
+        return None
+    return min(200, int(16 + options.tokens_per_second * length / SAMPLE_RATE))
 
 
 def has_audible_sound(samples: np.ndarray, floor_dbfs: float = SPEECH_FLOOR_DBFS) -> bool:

@@ -71,7 +71,7 @@ def test_setup_to_report_with_voice_mic_and_whisper(
     follow_audio = synthesize_answer(FOLLOW_UP_ANSWER, tmp_path / "follow.wav")
     listens: list[str] = []
     controller.listening_started.connect(
-        lambda _limit: listens.append(controller._current_listen.purpose)
+        lambda _limit: listens.append(controller.listening_purpose)
     )
     spoken: list[tuple[str, str]] = []
     controller.interviewer_said.connect(lambda text, purpose, _i: spoken.append((purpose, text)))
@@ -126,3 +126,33 @@ def test_setup_to_report_with_voice_mic_and_whisper(
     qtbot.waitUntil(lambda: window.current_screen_name == "replay", timeout=10_000)
     window.screen("replay").back_requested.emit()
     assert window.current_screen_name == "report"
+
+
+def test_an_answer_finishes_by_itself_after_silence(
+    main_window, qtbot, virtual_mic, whisper_ready, tmp_path
+) -> None:
+    from desktop import settings as app_settings
+
+    app_settings.save_preferences(app_settings.Preferences(auto_finish_silence_s=2))
+    window = main_window
+    controller = window.controller
+    screen = window.interview_screen
+    answer = synthesize_answer("I would start by asking who the users are.", tmp_path / "a.wav")
+    setup = window.setup_screen
+    qtbot.waitUntil(lambda: setup.bank_loaded, timeout=10_000)
+    setup.pick_radio.setChecked(True)
+    setup.set_picked(["metrics-ai-writing-assistant"])
+    setup.follow_ups_spin.setValue(0)
+    qtbot.mouseClick(setup.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.state == ic.SPEAKING, timeout=20_000)
+    with qtbot.waitSignal(controller.listening_started, timeout=20_000):
+        qtbot.keyClick(screen, Qt.Key.Key_Space)
+
+    notices: list[str] = []
+    controller.notice.connect(lambda message, _level: notices.append(message))
+    # Silence before speaking never ends the answer; silence after it does, with no key.
+    with qtbot.waitSignal(controller.finished, timeout=40_000) as done:
+        virtual_mic.feed_file(answer, wait=False)
+    assert any("went quiet" in n for n in notices)
+    turn = load_session(done.args[0].id).questions[0].turns[0]
+    assert "user" in turn.transcript.text.lower()

@@ -48,11 +48,11 @@ def test_countdown_turns_amber_then_red_and_pauses(qtbot) -> None:
     stages: list[str] = []
     clock.pace_changed.connect(stages.append)
     clock.start(1.2)
-    assert clock._time_label.styleSheet() == f"color: {calm.name()};"
+    assert clock.time_color() == calm.name()
     qtbot.waitUntil(lambda: stages == ["amber", "red"], timeout=5000)
     assert clock.pace is Pace.RED
     qtbot.waitUntil(lambda: clock.time_text().startswith("+"), timeout=3000)
-    assert clock._time_label.styleSheet() == f"color: {pace_color(Pace.RED).name()};"
+    assert clock.time_color() == pace_color(Pace.RED).name()
     assert pace_color(Pace.RED) != calm
     clock.pause()
     frozen = clock.elapsed_s
@@ -91,10 +91,13 @@ def test_missing_microphone_offers_a_typed_answer(main_window, qtbot, artifacts_
     screen = window.interview_screen
     start_one_question(window, qtbot, device="USB headset (unplugged)")
 
-    qtbot.waitUntil(screen.typed_answer.isVisible, timeout=20_000)
+    qtbot.waitUntil(screen.banner.action_button.isVisible, timeout=20_000)
     assert window.controller.typed_mode
-    assert "No microphone" in screen.banner.text
+    assert "no microphone found" in screen.banner.text.lower()
     assert screen.banner.action_button.text() == "Type your answer instead"
+    assert not screen.typed_answer.isVisible()
+    qtbot.mouseClick(screen.banner.action_button, Qt.MouseButton.LeftButton)
+    assert screen.typed_answer.isVisible() and screen.typed_answer.hasFocus()
     assert screen.question_label.text().startswith("How would you measure the success")
     qtbot.keyClicks(screen.typed_answer, TYPED_ANSWER)
     save_screenshot(window, artifacts_dir, "interview_screen_typed_answer")
@@ -116,15 +119,20 @@ def test_missing_microphone_offers_a_typed_answer(main_window, qtbot, artifacts_
 def test_escape_ends_early_and_still_reports(main_window, qtbot) -> None:
     window = main_window
     screen = window.interview_screen
-    start_one_question(window, qtbot, device="USB headset (unplugged)")
-    qtbot.waitUntil(screen.typed_answer.isVisible, timeout=20_000)
+    start_typed_interview(
+        window, qtbot, ["metrics-ai-writing-assistant", "design-short-video-feed"]
+    )
+    qtbot.keyClicks(screen.typed_answer, "Start with the users.")
     screen.answer_button.setFocus()
     qtbot.keyClick(screen.answer_button, Qt.Key.Key_Escape)
     assert screen.confirm_bar.isVisible()
     assert window.controller.state == ic.LISTENING  # nothing ended before the confirmation
     with qtbot.waitSignal(window.controller.finished, timeout=20_000) as done:
         qtbot.mouseClick(screen.confirm_bar.action_button, Qt.MouseButton.LeftButton)
-    assert load_session(done.args[0].id).status == "ended_early"
+    stored = load_session(done.args[0].id)
+    assert stored.status == "ended_early"
+    assert stored.questions[0].turns[0].transcript.text == "Start with the users."
+    assert all(not q.turns for q in stored.questions[1:])  # nothing answered after Esc
     qtbot.waitUntil(lambda: window.current_screen_name == "report", timeout=5000)
 
 
@@ -176,7 +184,7 @@ def test_interview_screen_renders_in_light_and_dark(main_window, qtbot, artifact
             qtbot.waitUntil(lambda: screen.countdown.pace is Pace.RED, timeout=3000)
             screen.countdown.stop()
             background = palette.color(QPalette.ColorRole.Window)
-            shown = screen.countdown._time_label.palette().color(QPalette.ColorRole.WindowText)
+            shown = QColor(screen.countdown.time_color())
             assert contrast_ratio(shown, background) >= 4.5
             save_screenshot(window, artifacts_dir, f"interview_screen_listening_{name}")
     finally:
@@ -192,7 +200,10 @@ def start_typed_interview(window, qtbot, question_ids: list[str]) -> None:
     setup.mic_combo.addItem("USB headset (unplugged)", "USB headset (unplugged)")
     setup.mic_combo.setCurrentIndex(setup.mic_combo.count() - 1)
     qtbot.mouseClick(setup.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(window.interview_screen.typed_answer.isVisible, timeout=20_000)
+    screen = window.interview_screen
+    qtbot.waitUntil(screen.banner.action_button.isVisible, timeout=20_000)
+    qtbot.mouseClick(screen.banner.action_button, Qt.MouseButton.LeftButton)
+    assert screen.typed_answer.isVisible()
 
 
 def test_a_clarifying_question_is_answered_then_the_same_question_continues(
@@ -248,3 +259,27 @@ def test_pause_repeat_and_skip_keys(main_window, qtbot) -> None:
         qtbot.keyClick(screen.answer_button, Qt.Key.Key_S)
     stored = load_session(done.args[0].id)
     assert [q.question.get("skipped") for q in stored.questions] == [True, True]
+
+
+def test_the_pacing_chime_is_a_short_soft_sound(tmp_path) -> None:
+    from desktop.widgets.countdown import write_chime_wav
+    from engine.speech.audio_io import audio_duration_s, load_audio
+
+    path = write_chime_wav(tmp_path / "chime.wav")
+    samples = load_audio(path)
+    assert 0.2 < audio_duration_s(path) < 1.0
+    assert 0.05 < float(abs(samples).max()) < 0.5  # audible but soft
+
+
+def test_closing_the_window_mid_interview_keeps_a_reportable_session(qtbot) -> None:
+    from desktop.main_window import MainWindow
+    from desktop.workers import wait_for_all
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    start_typed_interview(window, qtbot, ["metrics-ai-writing-assistant"])
+    session_id = window.controller.session.id
+    window.close()
+    assert wait_for_all(10_000)
+    assert load_session(session_id).status == "ended_early"

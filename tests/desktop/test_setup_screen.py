@@ -184,7 +184,7 @@ def test_every_control_has_an_accessible_name(main_window, qtbot) -> None:
 
     window = main_window
     window.open_settings()
-    dialog = window._settings_dialog
+    dialog = window.settings_dialog
     unnamed = []
     for root in (window.setup_screen, window.interview_screen, dialog):
         kinds = (
@@ -223,8 +223,8 @@ def test_menu_actions_reach_every_screen(main_window, qtbot) -> None:
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen_name == "setup"
     window.settings_action.trigger()
-    assert window._settings_dialog.isVisible()
-    window._settings_dialog.close()
+    assert window.settings_dialog.isVisible()
+    window.settings_dialog.close()
 
 
 def test_an_interrupted_session_is_recovered_on_start(main_window, qtbot) -> None:

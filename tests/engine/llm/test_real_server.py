@@ -28,7 +28,7 @@ pytestmark = pytest.mark.llm
 # Generous: the 2-core CI machine may be busy with other suites; a timeout still passes through
 # the fallback path, which the assertions accept.
 REAL_TIMEOUT_S = 60.0
-GRADE_MAX_TOKENS = 420
+GRADE_MAX_TOKENS = 600
 
 
 @pytest.fixture
