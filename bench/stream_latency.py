@@ -42,6 +42,8 @@ JFK_TEXT = (
     "ask what you can do for your country."
 )
 
+CLOSING_PAUSE_S = 1.0
+
 # A spoken system-design answer, one utterance per entry, digit-free so TTS and Whisper agree.
 ANSWER_SCRIPT = (
     "Before I design anything, I want to make sure I understand the goal of this feed.",
@@ -75,7 +77,8 @@ def build_synthetic_answer(min_s: float = 150.0) -> tuple[np.ndarray, str]:
     """A 2-4 minute spoken answer: real speech (JFK) plus TTS sentences with natural pauses.
 
     Pauses vary (0.3 to 1.4 s) like a person thinking between sentences; some sentences follow
-    each other with almost no gap, which forces the cutter to use short pauses.
+    each other with almost no gap, which forces the cutter to use short pauses. The answer ends
+    with a one-second closing pause: the candidate stops talking, then presses "done".
     """
     from engine.speech.voice import synthesize_samples
 
@@ -89,6 +92,7 @@ def build_synthetic_answer(min_s: float = 150.0) -> tuple[np.ndarray, str]:
         parts.append(_silence(pauses[index % len(pauses)]))
         texts.append(sentence)
         index += 1
+    parts[-1] = _silence(CLOSING_PAUSE_S)
     return np.concatenate(parts).astype(np.float32), " ".join(texts)
 
 

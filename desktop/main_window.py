@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         geometry = app_settings.load_window_geometry()
-        if not geometry or not self.restoreGeometry(geometry):
+        if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1120, 760)
         self.show_screen("setup")
 
@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
         self.setup_screen.stop_mic_test()
         try:
             self.setup_screen.save_choices()
-            app_settings.save_window_geometry(bytes(self.saveGeometry()))
+            app_settings.save_window_geometry(self.saveGeometry())
         except Exception:  # noqa: BLE001 - never keep a window open because a setting failed
             pass
         wait_for_all(5000)

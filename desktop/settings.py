@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 from engine import paths
 
@@ -141,14 +141,14 @@ def save_preferences(prefs: Preferences) -> None:
     _save("preferences", prefs)
 
 
-def load_window_geometry() -> bytes | None:
+def load_window_geometry() -> QByteArray | None:
     """The main window's saved geometry, if any."""
     value = open_settings().value("window/geometry")
-    return bytes(value) if value is not None else None
+    return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
 
-def save_window_geometry(geometry: bytes) -> None:
-    """Remember the main window's size and position."""
+def save_window_geometry(geometry: QByteArray) -> None:
+    """Remember the main window's size and position (a QByteArray, stored natively)."""
     store = open_settings()
-    store.setValue("window/geometry", geometry)
+    store.setValue("window/geometry", QByteArray(geometry))
     store.sync()

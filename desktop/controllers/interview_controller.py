@@ -459,16 +459,22 @@ class InterviewController(QObject):
         self._handle(outcome.action)
 
     def _on_turn_failed(self, exc: BaseException) -> None:
-        self.notice.emit(jobs.user_message(exc), "error")
-        # Never strand the candidate: the next step is asked of the engine again.
+        self.notice.emit(
+            f"{jobs.user_message(exc)} The recording stays in the session folder; the interview "
+            "moves on.",
+            "error",
+        )
+        # Never strand the candidate: move to the next question, or at worst to the report.
         self._set_state(SPEAKING)
-        try:
-            action = self._interview.skip()
-        except Exception as again:  # noqa: BLE001 - the interview cannot go on
-            self.failed.emit(jobs.user_message(again))
-            self._set_state(IDLE)
+        for step in (self._interview.skip, self._interview.end_early):
+            try:
+                action = step()
+            except Exception:  # noqa: BLE001 - try the next way out
+                continue
+            self._handle(action)
             return
-        self._handle(action)
+        self.failed.emit("The interview cannot go on; its answers so far are saved.")
+        self._finish()
 
     def _finish(self) -> None:
         self._stop_listening_ui()

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from desktop.theme import muted_text_color
+from desktop.theme import muted_text_color, scaled_font
 
 
 class LiveTranscript(QTextBrowser):
@@ -31,6 +31,7 @@ class LiveTranscript(QTextBrowser):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setPlaceholderText(self._placeholder)
         self.setMinimumHeight(90)
+        self.setFont(scaled_font(self, 1.15))  # read at a glance while talking
 
     @property
     def committed_text(self) -> str:

@@ -59,6 +59,8 @@ class StreamingOptions:
     tentative: bool = True
     tentative_every_s: float = 2.0
     prompt_words: int = 40
+    cut_at: float = 0.5  # where in a pause to cut (0 = right after the last word)
+    right_context_s: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -232,13 +234,16 @@ class StreamingSession:
                 self._seen = total
             self._update_energy(buffer, total)
             if finishing and self._tail_covers(buffer, total):
-                self._commit(buffer, total)  # the preview already has it all
+                self._commit(buffer, total, reuse=True)  # the preview already has it all
                 return
             while not self._cancelled:
                 cut, _forced = self._find_cut(total)
                 if cut is None:
                     break
-                self._commit(buffer, cut)
+                wanted = cut + int(self.options.right_context_s * SAMPLE_RATE)
+                if total < wanted and not finishing:
+                    break  # wait until Whisper can hear what follows the cut
+                self._commit(buffer, cut, context_end=min(total, wanted))
             if self._cancelled:
                 return
             if finishing:
@@ -277,15 +282,19 @@ class StreamingSession:
         if last - first < min_frames:
             return None, False
         silent = self._frame_db[first:last] < self._threshold_db()
+        # Behind (a slow model): cut at the last usable pause, fewer longer passes catch up.
+        behind = (last - first) * FRAME_S > 2 * opts.min_stretch_s + opts.right_context_s
         best: int | None = None
         for run_start, run_end in _runs(silent):
-            midpoint = (run_start + run_end) // 2
+            midpoint = run_start + int((run_end - run_start) * self.options.cut_at)
             if midpoint < min_frames or midpoint > max_frames:
                 continue
             grown = (run_start - min_frames) / max(1, max_frames - min_frames)
             needed_s = opts.long_pause_s - (opts.long_pause_s - opts.short_pause_s) * grown
             if (run_end - run_start) * FRAME_S >= needed_s:
-                best = midpoint  # keep the last one: catches up faster when behind
+                best = midpoint
+                if not behind:
+                    break  # the first pause: short stretches keep the live text fresh
         if best is not None:
             return (first + best) * FRAME, False
         if last - first < max_frames:
@@ -383,16 +392,30 @@ class StreamingSession:
         loud = self._frame_db[first:last] > max(threshold, SPEECH_FLOOR_DBFS)
         return int(np.count_nonzero(loud)) >= 2
 
-    def _commit(self, buffer: np.ndarray, end: int) -> None:
-        """Settle the stretch [stretch_start, end): adopt the tentative pass or decode it."""
+    def _commit(
+        self,
+        buffer: np.ndarray,
+        end: int,
+        *,
+        context_end: int | None = None,
+        reuse: bool = False,
+    ) -> None:
+        """Settle the stretch [stretch_start, end).
+
+        Whisper hears up to ``context_end`` (a little of what follows the cut, as it does in
+        one long pass) and only the words centred before the cut are kept; the cut lies in a
+        pause, so each word lands on exactly one side. With ``reuse`` a preview that already
+        covers the stretch is adopted instead of decoding again.
+        """
         start = self._stretch_start
         tail = self._tentative
         prompt = self._prompt()
-        if tail is not None and tail.prompt == prompt and self._tail_covers(buffer, end):
+        if reuse and tail is not None and tail.prompt == prompt and self._tail_covers(buffer, end):
             segments = tail.segments
             self.stats["reused_tail"] += 1
         else:
-            segments = self._decode(buffer, start, end, prompt)
+            decoded = self._decode(buffer, start, max(end, context_end or end), prompt)
+            segments = _words_before(decoded, end / SAMPLE_RATE)
         with self._cond:
             self._committed.extend(segments)
             self._stretch_start = end
@@ -424,6 +447,19 @@ class StreamingSession:
         self.stats["tentative_passes"] += 1
         with self._cond:
             self._tentative = _Tentative(start, total, prompt, segments)
+
+
+def _words_before(segments: list[Segment], limit_s: float) -> list[Segment]:
+    """The segments cut down to the words whose middle lies before ``limit_s``."""
+    kept: list[Segment] = []
+    for segment in segments:
+        words = tuple(w for w in segment.words if (w.start + w.end) / 2 < limit_s)
+        if len(words) == len(segment.words):
+            kept.append(segment)
+        elif words:
+            text = "".join(w.word for w in words).strip()
+            kept.append(Segment(words[0].start, words[-1].end, text, words))
+    return kept
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -51,12 +52,16 @@ def synthesize_answer(text: str, path: Path) -> Path:
     raise problem  # type: ignore[misc]
 
 
-def answer_aloud(window, qtbot, mic, audio: Path, last_word: str) -> None:
+def answer_aloud(
+    window, qtbot, mic, audio: Path, last_word: str, screenshot: Path | None = None
+) -> None:
     """Speak ``audio`` into the mic, wait until the live transcript shows its end, press Space."""
     screen = window.interview_screen
     mic.feed_file(audio, wait=False)
     qtbot.waitUntil(lambda: last_word in screen.transcript.full_text().lower(), timeout=40_000)
     assert window.controller.state == ic.LISTENING
+    if screenshot is not None:
+        save_screenshot(window, screenshot.parent, screenshot.stem)
     qtbot.keyClick(screen, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.controller.state != ic.LISTENING, timeout=5000)
 
@@ -90,7 +95,14 @@ def test_setup_to_report_with_voice_mic_and_whisper(
     qtbot.waitUntil(lambda: len(listens) == 1, timeout=60_000)
     assert spoken[0][0] == "question"
     assert screen.question_label.text().startswith("Design the recommendation system")
-    answer_aloud(window, qtbot, virtual_mic, main_audio, "ranking")
+    answer_aloud(
+        window,
+        qtbot,
+        virtual_mic,
+        main_audio,
+        "ranking",
+        screenshot=artifacts_dir / "interview_screen_live_transcript.png",
+    )
 
     # The grader asks one follow-up; it is shown and spoken, then the mic listens again.
     qtbot.waitUntil(lambda: len(listens) == 2, timeout=60_000)
@@ -156,3 +168,33 @@ def test_an_answer_finishes_by_itself_after_silence(
     assert any("went quiet" in n for n in notices)
     turn = load_session(done.args[0].id).questions[0].turns[0]
     assert "user" in turn.transcript.text.lower()
+
+
+def test_an_answer_recorded_while_the_model_loads_and_paused_once_is_kept_whole(
+    virtual_mic, whisper_ready, tmp_path
+) -> None:
+    """The capture path used while Whisper is still loading: the audio is held and transcribed
+    at the end; a pause splits the recording into parts that are joined into the turn's WAV."""
+    from desktop.controllers.answer_capture import AnswerCapture
+    from engine.speech.audio_io import audio_duration_s
+
+    first = synthesize_answer("First I would define the goal.", tmp_path / "one.wav")
+    second = synthesize_answer("Then I would pick the metrics.", tmp_path / "two.wav")
+    target = tmp_path / "session" / "audio" / "turn-01.wav"
+    capture = AnswerCapture(target)
+    capture.start()
+    virtual_mic.feed_file(first)
+    virtual_mic.feed(np.zeros(16000, dtype=np.float32))  # a second of silence, then pause
+    capture.pause()
+    virtual_mic.feed(np.zeros(8000, dtype=np.float32))  # not recorded: paused
+    capture.resume()
+    virtual_mic.feed_file(second)
+    virtual_mic.feed(np.zeros(16000, dtype=np.float32))
+    assert not capture.is_streaming
+    captured = capture.finish()
+
+    assert captured.audio_path == target and target.is_file()
+    assert not list(target.parent.glob("*.part*"))
+    assert abs(audio_duration_s(target) - captured.duration_s) < 0.2
+    text = captured.transcript.text.lower()
+    assert "goal" in text and "metric" in text

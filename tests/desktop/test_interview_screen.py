@@ -3,9 +3,10 @@ keyboard controls, and the missing-microphone path that falls back to a typed an
 
 The missing microphone is the real engine behaviour: the setup names a microphone that is not
 connected, so ``engine.speech.recorder.Recorder.start`` raises ``MicrophoneError`` (this works
-whether or not another test started the virtual PulseAudio mic). There is no sound card here, so
-the interviewer's voice also hits the real ``PlaybackError`` path: the question is shown as text
-and the interview goes on. Grading and saving are the real offline grader and store.
+whether or not another test started the virtual PulseAudio mic). Likewise the settings name a
+speaker that is not connected, so the interviewer's voice hits the real ``PlaybackError`` path:
+the question is shown as text and the interview goes on. Grading and saving are the real offline
+grader and store.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 
+from desktop import settings as app_settings
 from desktop.controllers import interview_controller as ic
 from desktop.theme import Pace, contrast_ratio, pace_color
 from desktop.widgets.countdown import Countdown, format_clock, pace_for
@@ -72,7 +74,18 @@ def test_pace_colours_have_contrast_in_light_and_dark() -> None:
             assert ratio >= 4.5, f"{pace} on {window}: contrast {ratio:.2f}"
 
 
+UNPLUGGED_MIC = "USB headset (unplugged)"
+UNPLUGGED_SPEAKER = "Bluetooth speaker (unplugged)"
+
+
+def unplug_speaker() -> None:
+    """Name a speaker that is not connected: the voice then hits the real ``PlaybackError``
+    (also when another test started the virtual PulseAudio, whose speaker would work)."""
+    app_settings.save_preferences(app_settings.Preferences(output_device=UNPLUGGED_SPEAKER))
+
+
 def start_one_question(window, qtbot, device: str = "") -> None:
+    unplug_speaker()
     setup = window.setup_screen
     qtbot.waitUntil(lambda: setup.bank_loaded, timeout=10_000)
     setup.pick_radio.setChecked(True)
@@ -89,9 +102,12 @@ def start_one_question(window, qtbot, device: str = "") -> None:
 def test_missing_microphone_offers_a_typed_answer(main_window, qtbot, artifacts_dir: Path) -> None:
     window = main_window
     screen = window.interview_screen
-    start_one_question(window, qtbot, device="USB headset (unplugged)")
+    notices: list[str] = []
+    window.controller.notice.connect(lambda message, _level: notices.append(message))
+    start_one_question(window, qtbot, device=UNPLUGGED_MIC)
 
     qtbot.waitUntil(screen.banner.action_button.isVisible, timeout=20_000)
+    assert any("read the question on screen" in n for n in notices)  # no speaker: text only
     assert window.controller.typed_mode
     assert "no microphone found" in screen.banner.text.lower()
     assert screen.banner.action_button.text() == "Type your answer instead"
@@ -192,12 +208,13 @@ def test_interview_screen_renders_in_light_and_dark(main_window, qtbot, artifact
 
 
 def start_typed_interview(window, qtbot, question_ids: list[str]) -> None:
+    unplug_speaker()
     setup = window.setup_screen
     qtbot.waitUntil(lambda: setup.bank_loaded, timeout=10_000)
     setup.pick_radio.setChecked(True)
     setup.set_picked(question_ids)
     setup.follow_ups_spin.setValue(0)
-    setup.mic_combo.addItem("USB headset (unplugged)", "USB headset (unplugged)")
+    setup.mic_combo.addItem(UNPLUGGED_MIC, UNPLUGGED_MIC)
     setup.mic_combo.setCurrentIndex(setup.mic_combo.count() - 1)
     qtbot.mouseClick(setup.start_button, Qt.MouseButton.LeftButton)
     screen = window.interview_screen
