@@ -1,25 +1,41 @@
 """The JSON schema the LLM's grade must follow, and the two ways of asking a server for it.
 
-Dimensions are an object keyed by rubric id (not a list) so that "all eight present" is part of
-the schema itself: a grammar-constrained server (llama.cpp) cannot leave one out, and OpenAI's
-strict mode rejects a reply that does. Scores are an ``enum`` of 1-4 rather than a numeric range
-because both OpenAI strict mode and llama.cpp's grammar converter honour enums, while numeric
-bounds are ignored by some servers. For questions that are not ``diagnose``, the ``diagnosis``
-score must be ``null``.
+The schema is deliberately small, because every output token costs time on a CPU-only local
+server and a grammar-constrained sampler checks every token against it:
 
-Limits the schema cannot express portably (how many quotes, how long a string) are enforced in
-``engine.llm.validate``.
+- ``dimensions`` is an object keyed by rubric id (not a list), holding exactly the dimensions
+  that apply to the question's category (``diagnosis`` only for diagnose questions), so "every
+  applicable dimension present" is part of the schema itself: a grammar-constrained server
+  (llama.cpp) cannot leave one out and OpenAI's strict mode rejects a reply that does. The grade
+  still carries all eight dimensions; the grader fills the inapplicable ones from the offline
+  engine, as everywhere.
+- per dimension: ``score`` (an ``enum`` of 1-4, which both OpenAI strict mode and llama.cpp's
+  grammar converter honour, where numeric bounds are ignored by some servers), ``evidence``
+  (short verbatim quotes) and ``missing`` (short phrases);
+- ``feedback``: a sentence or two.
+
+The follow-up probe is not part of the grade: in a live interview it is streamed separately
+(``engine.llm.follow_ups``) so speech can start before any grading has finished.
+
+``bounded`` adds ``maxItems``/``maxLength``. llama.cpp turns them into its sampling grammar, so a
+small local model cannot list quotes or ramble inside a string until it runs out of tokens; the
+longest reply the grammar admits is a few hundred tokens. They are left out of the OpenAI form,
+whose strict mode accepts only a subset of JSON Schema keywords; ``engine.llm.validate`` trims
+whatever a server returns in any case.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.rubric import DIMENSION_IDS, SCORE_MAX, SCORE_MIN, applicable_dimensions
+from engine.rubric import SCORE_MAX, SCORE_MIN, applicable_dimensions
 
 SCHEMA_NAME = "mockinterview_grade"
-MAX_QUOTES_PER_DIMENSION = 3
-BOUNDED_MISSING_ITEMS = 3
+MAX_QUOTES_PER_DIMENSION = 2
+MAX_MISSING_PER_DIMENSION = 2
+MAX_QUOTE_CHARS = 80
+MAX_MISSING_CHARS = 60
+MAX_FEEDBACK_CHARS = 240
 SCORES = list(range(SCORE_MIN, SCORE_MAX + 1))
 
 
@@ -27,53 +43,52 @@ def grade_schema(category: str, *, bounded: bool = False) -> dict[str, Any]:
     """The schema of one grade for a question of ``category`` (strict-mode compatible).
 
     Args:
-        category: decides whether ``diagnosis`` is scored.
-        bounded: cap the evidence and missing lists with ``maxItems``. llama.cpp turns the cap
-            into its sampling grammar, which stops a small local model from listing quotes until
-            it runs out of tokens; it is left out of the OpenAI form, whose strict mode accepts
-            only a subset of JSON Schema keywords.
+        category: decides which dimensions are asked for (``diagnosis`` only for diagnose).
+        bounded: cap list lengths and string lengths (the llama.cpp form; see module docstring).
     """
     applicable = applicable_dimensions(category)
-    dimensions = {
-        dim: _dimension_schema(scored=dim in applicable, bounded=bounded) for dim in DIMENSION_IDS
-    }
+    dimensions = {dim: _dimension_schema(bounded=bounded) for dim in applicable}
+    feedback: dict[str, Any] = {"type": "string"}
+    if bounded:
+        feedback["maxLength"] = MAX_FEEDBACK_CHARS
     return {
         "type": "object",
         "properties": {
             "dimensions": {
                 "type": "object",
                 "properties": dimensions,
-                "required": list(DIMENSION_IDS),
+                "required": list(applicable),
                 "additionalProperties": False,
             },
-            "feedback": {"type": "string"},
-            "follow_up": {
-                "type": "object",
-                "properties": {
-                    "text": {"type": "string"},
-                    "dimension": {"type": "string", "enum": list(applicable)},
-                },
-                "required": ["text", "dimension"],
-                "additionalProperties": False,
-            },
+            "feedback": feedback,
         },
-        "required": ["dimensions", "feedback", "follow_up"],
+        "required": ["dimensions", "feedback"],
         "additionalProperties": False,
     }
 
 
-def _dimension_schema(*, scored: bool, bounded: bool) -> dict[str, Any]:
-    score: dict[str, Any] = {"type": "integer", "enum": SCORES} if scored else {"type": "null"}
-    evidence: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
-    missing: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
-    if bounded:
-        evidence["maxItems"] = MAX_QUOTES_PER_DIMENSION
-        missing["maxItems"] = BOUNDED_MISSING_ITEMS
+def _dimension_schema(*, bounded: bool) -> dict[str, Any]:
+    evidence = _string_list(MAX_QUOTES_PER_DIMENSION, MAX_QUOTE_CHARS, bounded=bounded)
+    missing = _string_list(MAX_MISSING_PER_DIMENSION, MAX_MISSING_CHARS, bounded=bounded)
     return {
         "type": "object",
-        "properties": {"score": score, "evidence": evidence, "missing": missing},
+        "properties": {
+            "score": {"type": "integer", "enum": SCORES},
+            "evidence": evidence,
+            "missing": missing,
+        },
         "required": ["score", "evidence", "missing"],
         "additionalProperties": False,
+    }
+
+
+def _string_list(max_items: int, max_chars: int, *, bounded: bool) -> dict[str, Any]:
+    if not bounded:
+        return {"type": "array", "items": {"type": "string"}}
+    return {
+        "type": "array",
+        "items": {"type": "string", "maxLength": max_chars},
+        "maxItems": max_items,
     }
 
 
@@ -83,7 +98,7 @@ def response_format(style: str, category: str) -> dict[str, Any]:
     Args:
         style: ``json_schema`` (OpenAI, LM Studio, vLLM, recent Ollama) or ``json_object``
             (llama-cpp-python's server, which takes the schema next to the type).
-        category: the question category, which decides whether ``diagnosis`` is scored.
+        category: the question category, which decides the dimensions asked for.
     """
     if style == "json_schema":
         return {

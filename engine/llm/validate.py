@@ -4,8 +4,9 @@ Rules for a grade reply (anything structurally wrong raises ``LLMError("invalid_
 the grader answers with one retry and then the offline engine):
 
 - a JSON object (a Markdown code fence around it is tolerated, prose is not);
-- ``dimensions`` holds all eight rubric ids; applicable ones have an integer score 1-4;
-  ``diagnosis`` is ``null`` unless the question is a ``diagnose`` question;
+- ``dimensions`` holds every rubric id that applies to the question's category, each with an
+  integer score 1-4; ``diagnosis`` may be left out or ``null`` unless the question is a
+  ``diagnose`` question, and must not be scored otherwise (the schema no longer asks for it);
 - every evidence quote must occur verbatim in the transcript. Only whitespace and letter case
   are normalised for the comparison, and the quote kept is the transcript's own substring (so
   the report shows what was really said and can seek the audio to it). Quotes that do not occur
@@ -105,14 +106,14 @@ def validate_grade(text: str, transcript: Transcript, category: str) -> LLMGrade
     data = parse_json_reply(text)
     raw_dims = _dimension_mapping(data.get("dimensions"))
     applicable = applicable_dimensions(category)
-    absent = [d for d in DIMENSION_IDS if d not in raw_dims]
+    absent = [d for d in applicable if d not in raw_dims]
     if absent:
         raise LLMError(INVALID_OUTPUT, "dimensions missing: " + ", ".join(absent))
     locator = QuoteLocator(transcript)
     dimensions: dict[str, LLMDimension] = {}
     invented = thin = 0
     for dim_id in DIMENSION_IDS:
-        raw = raw_dims[dim_id]
+        raw = raw_dims.get(dim_id, {"score": None})
         if not isinstance(raw, dict):
             raise LLMError(INVALID_OUTPUT, f"dimension {dim_id} is not an object")
         score = _score(raw.get("score"), dim_id, scored=dim_id in applicable)

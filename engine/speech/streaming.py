@@ -7,21 +7,25 @@ that end at real pauses, transcribing each finished stretch at once. ``finish()`
 to transcribe what came after the last pause (often nothing: people stop talking before they
 press "done").
 
-How stretches are cut, and why:
+How stretches are cut, and why (each choice measured on a 2.5-minute answer, bench/):
 - Energy on 30 ms frames against an adaptive threshold (between the noise floor and the speech
   level seen so far) finds pauses without a second model.
-- A stretch is at least ``min_stretch_s`` long: Whisper needs context, tiny stretches cost WER.
+- A stretch is at least ``min_stretch_s`` long: Whisper needs context; 4-second stretches cost
+  several WER points against one batch pass, 8-second ones about half a point.
 - The pause needed to cut shrinks from ``long_pause_s`` to ``short_pause_s`` as the stretch
   grows, and at ``max_stretch_s`` the stretch is cut at its quietest frame: a speaker who never
   pauses still never leaves more than one stretch for ``finish()``.
-- Cuts fall in the middle of a pause, so each word lands in exactly one stretch: no word is lost
-  or duplicated at a cut. Each stretch is prompted with the end of the committed text, so
-  casing, punctuation and vocabulary carry over as they would in one long pass.
-- When transcription falls behind (a large model), the next stretch runs to the *last* usable
-  pause within ``max_stretch_s``: fewer, longer passes catch up faster. Tentative passes on the
-  unfinished tail (the live preview) are skipped while there is backlog and spaced out by how
-  long a pass takes, and a tentative pass that already covers all the audio is reused by
-  ``finish()`` instead of being decoded again.
+- Cuts fall in the middle of a pause. Whisper is given ``right_context_s`` of the audio after
+  the cut (in one long pass it always hears what follows) and only words centred before the cut
+  are kept, so each word lands in exactly one stretch: none lost or duplicated at a cut.
+- Each stretch is prompted with the end of the committed text (timed words only, so a
+  hallucinated run of dots can never snowball), so style and vocabulary carry over.
+- Each stretch is decoded once, greedily, with a token cap (``STREAM_DECODING``).
+- When transcription falls behind (a large model, a busy machine), the next stretch runs to the
+  *last* usable pause within ``max_stretch_s``: fewer, longer passes catch up faster.
+- Previews of the unfinished tail (the live transcript) are spaced by four times the cost of a
+  pass, and one runs as soon as the speaker pauses: if they stop now, ``finish()`` adopts it
+  instead of decoding again, so the wait after "done" is often zero.
 """
 
 from __future__ import annotations
@@ -45,21 +49,34 @@ FRAME_S = FRAME / SAMPLE_RATE
 # Stretches are decoded once, greedily, with a token cap: the temperature fallback that suits a
 # whole file made single unclear stretches cost 5-12 s here (measured with tiny.en), which is
 # exactly the backlog a user would wait for at the end.
+MAX_WORD_S = 0.6  # loud time one spoken word accounts for, at most (slow, long words)
 STREAM_DECODING = DecodeOptions(temperatures=(0.0,), tokens_per_second=6.0)
 
 
 @dataclass(frozen=True)
 class StreamingOptions:
-    """Tuning of the stretch cutter (defaults measured with tiny.en on two cores)."""
+    """Tuning of the stretch cutter (defaults measured with tiny.en on two cores).
 
-    min_stretch_s: float = 4.0
+    Attributes:
+        min_stretch_s: shortest stretch worth a Whisper pass (context matters for accuracy).
+        max_stretch_s: longest stretch before a forced cut (Whisper's window is 30 s).
+        long_pause_s: pause needed to cut right after ``min_stretch_s``.
+        short_pause_s: pause accepted as the stretch approaches ``max_stretch_s``.
+        tentative: run preview passes for ``partial()`` (off for batch-like uses).
+        tentative_every_s: least new audio between two previews.
+        prompt_words: committed words given to Whisper as the prompt of the next stretch.
+        cut_at: where inside a pause the cut falls (0 = right after the last word).
+        right_context_s: audio after the cut that Whisper hears before a stretch is settled.
+    """
+
+    min_stretch_s: float = 8.0
     max_stretch_s: float = 24.0
     long_pause_s: float = 0.45
     short_pause_s: float = 0.15
     tentative: bool = True
     tentative_every_s: float = 2.0
     prompt_words: int = 40
-    cut_at: float = 0.5  # where in a pause to cut (0 = right after the last word)
+    cut_at: float = 0.5
     right_context_s: float = 2.0
 
 
@@ -122,6 +139,7 @@ class StreamingSession:
             "reused_tail": 0,
             "decode_s": 0.0,
             "slowest_pass_s": 0.0,
+            "unprompted_retries": 0,
         }
         self._thread = threading.Thread(target=self._run, name="whisper-stream", daemon=True)
         self._thread.start()
@@ -237,12 +255,13 @@ class StreamingSession:
                 self._commit(buffer, total, reuse=True)  # the preview already has it all
                 return
             while not self._cancelled:
-                cut, _forced = self._find_cut(total)
+                cut, forced = self._find_cut(total)
                 if cut is None:
                     break
                 wanted = cut + int(self.options.right_context_s * SAMPLE_RATE)
                 if total < wanted and not finishing:
                     break  # wait until Whisper can hear what follows the cut
+                self.stats["forced_cuts"] += int(forced)
                 self._commit(buffer, cut, context_end=min(total, wanted))
             if self._cancelled:
                 return
@@ -302,7 +321,6 @@ class StreamingSession:
         window = self._frame_db[first + min_frames : first + max_frames]
         smooth = np.convolve(window, np.ones(5, dtype=np.float32) / 5, mode="same")
         quietest = int(np.argmin(smooth))
-        self.stats["forced_cuts"] += 1
         return (first + min_frames + quietest) * FRAME, True
 
     def _wants_tentative(self, total: int) -> bool:
@@ -327,7 +345,7 @@ class StreamingSession:
         return self._speech_after(done_until, total) and self._ends_in_pause(total)
 
     def _ends_in_pause(self, total: int) -> bool:
-        frames = int(self.options.short_pause_s * 2 / FRAME_S)
+        frames = max(3, int(self.options.short_pause_s / FRAME_S))
         last = min(total // FRAME, self._frame_db.size)
         if last - self._stretch_start // FRAME < frames:
             return False
@@ -368,14 +386,16 @@ class StreamingSession:
         if not _has_speech(stretch, threshold):
             return []
         began = time.perf_counter()
-        segments, language = self._transcriber.decode(
-            stretch,
-            start / SAMPLE_RATE,
-            initial_prompt=prompt or None,
-            language=self._language,
-            options=STREAM_DECODING,
-        )
-        segments = [seg for seg in segments if self._is_voiced(seg, threshold)]
+        segments, language = self._decode_once(stretch, start, prompt, threshold)
+        if prompt and self._unheard_speech_s(segments, start, end, threshold) > 1.0:
+            # The prompt made Whisper skip speech it took for a repeat of the prompt (it
+            # happens with repetitive answers): decode unprompted, keep what hears more.
+            retry, language = self._decode_once(stretch, start, "", threshold)
+            self.stats["unprompted_retries"] += 1
+            if self._unheard_speech_s(retry, start, end, threshold) < self._unheard_speech_s(
+                segments, start, end, threshold
+            ):
+                segments = retry
         self._last_pass_s = time.perf_counter() - began
         self.stats["decode_s"] = round(self.stats["decode_s"] + self._last_pass_s, 3)
         slowest = max(self.stats["slowest_pass_s"], self._last_pass_s)
@@ -383,6 +403,41 @@ class StreamingSession:
         if self._language is None:
             self._language = language
         return segments
+
+    def _decode_once(
+        self, stretch: np.ndarray, start: int, prompt: str, threshold: float
+    ) -> tuple[list[Segment], str]:
+        segments, language = self._transcriber.decode(
+            stretch,
+            start / SAMPLE_RATE,
+            initial_prompt=prompt or None,
+            language=self._language,
+            options=STREAM_DECODING,
+        )
+        return [seg for seg in segments if self._is_voiced(seg, threshold)], language
+
+    def _unheard_speech_s(
+        self, segments: list[Segment], start: int, end: int, threshold: float
+    ) -> float:
+        """Seconds of speech in [start, end) that the decoded words do not account for.
+
+        Either loud frames farther than 0.5 s from any word, or more speech than the words
+        could fill (Whisper's aligner can stretch one word over a skipped sentence).
+        """
+        first, last = start // FRAME, min(end // FRAME, self._frame_db.size)
+        if last <= first:
+            return 0.0
+        loud = self._frame_db[first:last] > max(threshold, SPEECH_FLOOR_DBFS)
+        heard = np.zeros_like(loud)
+        margin = int(0.5 / FRAME_S)
+        for word in (w for segment in segments for w in segment.words):
+            lo = max(0, int(word.start / FRAME_S) - first - margin)
+            hi = min(len(heard), int(word.end / FRAME_S) - first + margin + 1)
+            if hi > lo:
+                heard[lo:hi] = True
+        words = sum(len(segment.words) for segment in segments)
+        too_few = float(np.count_nonzero(loud)) * FRAME_S - MAX_WORD_S * words
+        return max(float(np.count_nonzero(loud & ~heard)) * FRAME_S, too_few)
 
     def _is_voiced(self, segment: Segment, threshold: float) -> bool:
         first = max(0, int(segment.start / FRAME_S) - 2)
@@ -410,7 +465,7 @@ class StreamingSession:
         start = self._stretch_start
         tail = self._tentative
         prompt = self._prompt()
-        if reuse and tail is not None and tail.prompt == prompt and self._tail_covers(buffer, end):
+        if reuse and tail is not None and self._tail_covers(buffer, end):
             segments = tail.segments
             self.stats["reused_tail"] += 1
         else:
@@ -441,8 +496,13 @@ class StreamingSession:
             self._commit(buffer, total)
 
     def _tentative_pass(self, buffer: np.ndarray, total: int) -> None:
+        """Preview the unsettled tail, without the committed text as prompt.
+
+        Prompted, tiny.en often skips the timestamps that end a stretch and decodes the window
+        a second time: up to four times slower (measured), right when the user may stop.
+        """
         start = self._stretch_start
-        prompt = self._prompt()
+        prompt = self._context_prompt
         segments = self._decode(buffer, start, total, prompt)
         self.stats["tentative_passes"] += 1
         with self._cond:
