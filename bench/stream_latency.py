@@ -73,12 +73,15 @@ ANSWER_SCRIPT = (
 )
 
 
-def build_synthetic_answer(min_s: float = 150.0) -> tuple[np.ndarray, str]:
+def build_synthetic_answer(
+    min_s: float = 150.0, closing_pause_s: float = CLOSING_PAUSE_S
+) -> tuple[np.ndarray, str]:
     """A 2-4 minute spoken answer: real speech (JFK) plus TTS sentences with natural pauses.
 
     Pauses vary (0.3 to 1.4 s) like a person thinking between sentences; some sentences follow
     each other with almost no gap, which forces the cutter to use short pauses. The answer ends
-    with a one-second closing pause: the candidate stops talking, then presses "done".
+    with a closing pause (one second by default): the candidate stops talking, then presses
+    "done"; ``--closing-pause-s 0.2`` measures a candidate who presses it mid-breath.
     """
     from engine.speech.voice import synthesize_samples
 
@@ -92,7 +95,7 @@ def build_synthetic_answer(min_s: float = 150.0) -> tuple[np.ndarray, str]:
         parts.append(_silence(pauses[index % len(pauses)]))
         texts.append(sentence)
         index += 1
-    parts[-1] = _silence(CLOSING_PAUSE_S)
+    parts[-1] = _silence(closing_pause_s)
     return np.concatenate(parts).astype(np.float32), " ".join(texts)
 
 
@@ -150,6 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         help="build a ~2.5-3.5 minute answer from JFK + TTS sentences with pauses",
     )
     parser.add_argument("--min-answer-s", type=float, default=150.0, help="synthetic length")
+    parser.add_argument(
+        "--closing-pause-s",
+        type=float,
+        default=CLOSING_PAUSE_S,
+        help="silence after the last word of the synthetic answer",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="repeat the audio N times")
     parser.add_argument("--reference", help="reference text (adds wer_stream/wer_batch)")
     parser.add_argument("--runs", type=int, default=1, help="streaming runs; latency is the median")
@@ -161,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
 
     reference = args.reference
     if args.synthetic_answer:
-        samples, script = build_synthetic_answer(args.min_answer_s)
+        samples, script = build_synthetic_answer(args.min_answer_s, args.closing_pause_s)
         reference = reference or script
     else:
         samples = load_audio(args.audio)

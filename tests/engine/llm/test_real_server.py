@@ -2,10 +2,13 @@
 
 SmolLM2-135M follows instructions poorly, so these tests check what must hold whatever the model
 says: the request round trip, the structured-output negotiation with a server that rejects
-OpenAI's ``json_schema`` form, schema-valid output or a clean fallback, verbatim evidence, the
-score bounds, and a streamed follow-up that starts with the first sentence. Quality is not
-asserted. One server is shared by the session; requests are kept small (n_ctx 2048, short
-``max_tokens``) so the module stays well under two minutes on two cores.
+OpenAI's ``json_schema`` form, a schema-valid LLM grade with verbatim evidence and bounded scores,
+and a streamed follow-up that starts with the first sentence. Quality is not asserted.
+
+The grading request is compact (a ~600-token prompt; a grammar that bounds the reply to a few
+hundred tokens), so on this 2-core machine SmolLM2 answers in about 7-17 s even while other
+suites run. A timeout is therefore a failure here, not an accepted fallback: it would mean the
+request grew too large for local models again. One server is shared by the session.
 """
 
 from __future__ import annotations
@@ -25,10 +28,8 @@ from engine.rubric import applicable_dimensions
 
 pytestmark = pytest.mark.llm
 
-# Generous: the 2-core CI machine may be busy with other suites; a timeout still passes through
-# the fallback path, which the assertions accept.
-REAL_TIMEOUT_S = 60.0
-GRADE_MAX_TOKENS = 600
+# Generous against a busy CI machine (typical grade: 7-17 s); a timeout fails the grading test.
+REAL_TIMEOUT_S = 45.0
 
 
 @pytest.fixture
@@ -38,7 +39,6 @@ def real_settings(llm_server) -> LLMSettings:
         base_url=llm_server.base_url,
         model=llm_server.model,
         timeout_s=REAL_TIMEOUT_S,
-        grade_max_tokens=GRADE_MAX_TOKENS,
     )
 
 
@@ -62,23 +62,26 @@ def test_real_server_rejects_json_schema_so_auto_style_must_switch(real_settings
     assert status_of(caught.value) in (400, 422, 500)
 
 
-def test_real_grade_is_schema_valid_verbatim_and_bounded_or_a_clean_fallback(
-    real_settings, feed_request
-):
+def test_real_grade_is_schema_valid_verbatim_and_bounded(real_settings, feed_request):
     offline = OfflineGrader().grade(feed_request)
 
+    started = time.monotonic()
     grade = LLMGrader(real_settings).grade(feed_request)
+    elapsed_s = time.monotonic() - started
 
     applicable = applicable_dimensions("design")
     assert [d.id for d in grade.dimensions] == [d.id for d in offline.dimensions]
     assert grade.pacing == offline.pacing
     if grade.engine == "offline":
-        # The tiny model may ramble past the token cap or (on a busy machine) run out of time.
-        assert grade.fallback["kind"] in ("invalid_output", "timeout")
+        # The grammar makes the JSON well-formed, so only a reply cut off at max_tokens can be
+        # unusable; a timeout means the request is too heavy for a small local model again.
+        assert grade.fallback["kind"] == "invalid_output", grade.fallback
         assert real_settings.base_url in grade.fallback["reason"]
         return
     assert grade.engine == "llm:SmolLM2-135M-Instruct"
+    assert grade.fallback is None
     assert remembered_style(real_settings.base_url) == "json_object"
+    assert elapsed_s < REAL_TIMEOUT_S
     for dim in grade.dimensions:
         if dim.id not in applicable:
             assert dim.score is None
