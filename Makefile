@@ -62,7 +62,7 @@ demo: setup
 	$(BIN)/mockinterview demo
 
 bench: setup
-	$(BIN)/python bench/stream_latency.py --audio ../shared/data/jfk.flac --json
+	$(BIN)/python bench/stream_latency.py --synthetic-answer --runs 3 --json
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/startup.py

@@ -86,9 +86,22 @@ def normalize_word(word: str) -> str:
     return _synonym_map().get(stemmed, stemmed)
 
 
+# Whisper writes "7-day" where a question file says "seven day", and speakers say "North Star"
+# where a file says "north-star": compounds are compared by their parts, numbers as words.
+_NUMBER_WORDS = {
+    "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven",
+    "8": "eight", "9": "nine", "10": "ten", "30": "thirty", "50": "fifty", "100": "hundred",
+}  # fmt: skip
+
+
+def _parts(word: str) -> list[str]:
+    pieces = [p for p in word.split("-") if p] if "-" in word else [word]
+    return [_NUMBER_WORDS.get(p, p) for p in pieces]
+
+
 def meaning_terms(text: str) -> frozenset[str]:
-    """The set of normalized content words of a text."""
-    return frozenset(normalize_word(w) for w in content_words(text))
+    """The set of normalized content words of a text (compounds split into their parts)."""
+    return frozenset(normalize_word(p) for w in content_words(text) for p in _parts(w))
 
 
 # Term weights in tenths, kept integral so overlaps do not depend on set iteration order
