@@ -10,11 +10,19 @@ so the engine never sees two threads at once.
 
 States: idle -> preparing -> speaking <-> listening -> thinking -> ... -> finished; "paused" can
 interrupt speaking or listening.
+
+With the LLM engine (``engine.interviewer.live_llm``) the next step is decided from the offline
+grade at once; a probe worded by the LLM is spoken sentence by sentence as it streams (the first
+sentence is awaited for at most a few seconds, else the offline wording is spoken), and each
+answer's LLM grading runs on a background thread and is attached to its turn on the UI thread
+when no turn job is running. At the end the report waits for outstanding LLM gradings, showing
+"Grading with <model>…", and never longer than ``LLM_REPORT_WAIT_S``.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +44,7 @@ FINISHED = "finished"
 
 _POLL_MS = 100  # level meter refresh
 _PARTIAL_EVERY = 3  # poll ticks between live-transcript refreshes (~300 ms)
+LLM_REPORT_WAIT_S = 120.0  # longest the report waits for background LLM gradings
 
 
 class InterviewController(QObject):
@@ -72,6 +81,8 @@ class InterviewController(QObject):
     # Emitted from the audio thread when the interviewer's voice ends; queued to the UI thread.
     _speech_ended = Signal(int)
     _speech_failed = Signal(int, object)
+    # Emitted from the LLM grading thread when an answer's LLM grading is done.
+    _llm_graded = Signal(object, object)
 
     def __init__(self, model_loader: SpeechModelLoader, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +91,7 @@ class InterviewController(QObject):
         self._loader.failed.connect(self._on_model_failed)
         self._speech_ended.connect(self._on_speech_ended)
         self._speech_failed.connect(self._on_voice_failed)
+        self._llm_graded.connect(self._on_llm_graded)
         self._state = IDLE
         self._plan: InterviewPlan | None = None
         self._interview: Any = None
@@ -96,6 +108,14 @@ class InterviewController(QObject):
         self._poll_ticks = 0
         self._last_partial: tuple[str, str] = ("", "")
         self._chime_path: Path | None = None
+        self._gradings: Any = None  # BackgroundGradings with the LLM engine
+        self._llm_results: list[tuple[Any, Any]] = []  # graded, not yet attached
+        self._job_running = False  # a turn/final job may be reading or writing the session
+        self._probe: Any = None  # the LLM-worded probe being spoken (SpokenProbe)
+        self._probe_first = ""
+        self._probe_rest_asked = False
+        self._probe_paused_rest: str | None = None  # rest that arrived while paused
+        self._waited_for_llm = False
         self._poll = QTimer(self)
         self._poll.setInterval(_POLL_MS)
         self._poll.timeout.connect(self._on_poll)
@@ -163,6 +183,7 @@ class InterviewController(QObject):
         if self._state != SPEAKING:
             return
         self._stop_voice()
+        self._settle_probe()
         self._handle(self._interview.on_spoken())
 
     def finish_answer(self) -> None:
@@ -177,10 +198,12 @@ class InterviewController(QObject):
         capture, self._capture = self._capture, None
         self._stop_listening_ui()
         self._set_state(THINKING)
+        self._job_running = True
         run_in_background(
             jobs.complete_turn,
             self._interview,
             capture,
+            self._gradings,
             on_finished=self._on_turn_done,
             on_failed=self._on_turn_failed,
         )
@@ -195,11 +218,13 @@ class InterviewController(QObject):
         duration = max(0.0, time.monotonic() - self._listen_started_at)
         self._stop_listening_ui()
         self._set_state(THINKING)
+        self._job_running = True
         run_in_background(
             jobs.complete_typed_turn,
             self._interview,
             text,
             duration,
+            self._gradings,
             on_finished=self._on_turn_done,
             on_failed=self._on_turn_failed,
         )
@@ -235,15 +260,18 @@ class InterviewController(QObject):
         if self._state not in (SPEAKING, LISTENING, PAUSED) or self._interview is None:
             return
         typed = typed_text if self._typed_mode and self._state == LISTENING else ""
+        self._settle_probe()
         self._stop_voice()
         capture, self._capture = self._capture, None
         self._stop_listening_ui()
         self._set_state(THINKING)
+        self._job_running = True
         run_in_background(
             jobs.end_early,
             self._interview,
             capture,
             typed,
+            self._gradings,
             on_finished=self._on_turn_done,
             on_failed=self._on_turn_failed,
         )
@@ -258,6 +286,8 @@ class InterviewController(QObject):
         """Stop voice, microphone and timers (window closing); saves what was said so far."""
         self._poll.stop()
         self._speech_token += 1
+        if self._gradings is not None:
+            self._gradings.close()
         speaker, self._speaker = self._speaker, None
         if speaker is not None:
             jobs.quietly(speaker.stop)
@@ -285,6 +315,11 @@ class InterviewController(QObject):
             self._finish()
 
     def _speak(self, action: Any) -> None:
+        if self._probe is not None and action.purpose == "follow_up":
+            # An LLM-worded probe: speak its first sentence now, the rest when it has streamed.
+            action = replace(action, text=self._probe_first)
+        else:
+            self._probe = None
         self._current_speech = action
         self._set_state(SPEAKING)
         self.interviewer_said.emit(action.text, action.purpose, int(action.question_index))
@@ -329,7 +364,60 @@ class InterviewController(QObject):
     def _on_speech_ended(self, token: int) -> None:
         if token != self._speech_token or self._state != SPEAKING:
             return  # a stale callback: the voice was stopped, paused or replaced
+        probe = self._probe
+        if probe is not None and not self._probe_rest_asked:
+            self._probe_rest_asked = True
+            if self._probe_paused_rest is not None:
+                rest, self._probe_paused_rest = self._probe_paused_rest, None
+                self._on_probe_rest(probe, rest)
+                return
+            run_in_background(
+                probe.rest,
+                on_finished=lambda rest: self._on_probe_rest(probe, rest),
+                on_failed=lambda _exc: self._on_probe_rest(probe, ""),
+            )
+            return
+        self._settle_probe()
         self._handle(self._interview.on_spoken())
+
+    def _on_probe_rest(self, probe: Any, rest: str) -> None:
+        """The rest of a streamed probe arrived: speak it, or start listening if there is none."""
+        if probe is self._probe and self._state == PAUSED:
+            self._probe_paused_rest, self._probe_rest_asked = rest, False
+            return  # spoken once the resumed sentence ends
+        if probe is not self._probe or self._state != SPEAKING:
+            return  # skipped, repeated or answered early meanwhile
+        if not rest.strip():
+            self._settle_probe()
+            self._handle(self._interview.on_spoken())
+            return
+        action = self._current_speech
+        self._current_speech = replace(action, text=rest)
+        self.interviewer_said.emit(probe.text, action.purpose, int(action.question_index))
+        self._say(rest)
+
+    def _settle_probe(self) -> None:
+        """Tell the interview how the probe was really worded (once it is a whole question)."""
+        probe, self._probe = self._probe, None
+        if probe is None or self._interview is None:
+            return
+        if probe.text.rstrip().endswith("?"):
+            self._interview.reword_follow_up(probe.text, probe.worded_by, probe.fallback_reason)
+        if probe.fallback_reason:
+            self.notice.emit(f"Follow-up worded offline: {probe.fallback_reason}.", "info")
+
+    def _on_llm_graded(self, pending: Any, grade: Any) -> None:
+        """An answer's background LLM grading finished (queued here from its thread)."""
+        self._llm_results.append((pending, grade))
+        self._attach_llm_results()
+
+    def _attach_llm_results(self) -> None:
+        """Add finished LLM gradings to their turns while no job touches the session."""
+        if self._job_running or self._interview is None:
+            return
+        results, self._llm_results = self._llm_results, []
+        for pending, grade in results:
+            self._interview.attach_llm_grading(pending, grade)
 
     def _listen(self, action: Any) -> None:
         from engine.store.sessions import turn_audio_path
@@ -444,8 +532,14 @@ class InterviewController(QObject):
             self.finish_answer()
 
     def _on_turn_done(self, outcome: jobs.TurnOutcome) -> None:
+        self._job_running = False
+        self._attach_llm_results()
         if self._state != THINKING:
             return
+        self._probe = outcome.probe
+        self._probe_first = outcome.first_sentence
+        self._probe_rest_asked = False
+        self._probe_paused_rest = None
         if outcome.captured is not None:
             self.answer_transcribed.emit(outcome.captured.transcript.text)
             if outcome.captured.device_lost:
@@ -459,6 +553,8 @@ class InterviewController(QObject):
         self._handle(outcome.action)
 
     def _on_turn_failed(self, exc: BaseException) -> None:
+        self._job_running = False
+        self._attach_llm_results()
         self.notice.emit(
             f"{jobs.user_message(exc)} The recording stays in the session folder; the interview "
             "moves on.",
@@ -479,6 +575,22 @@ class InterviewController(QObject):
     def _finish(self) -> None:
         self._stop_listening_ui()
         self._set_state(THINKING)
+        gradings = self._gradings
+        if gradings is not None and gradings.unfinished and not self._waited_for_llm:
+            # The report waits for the LLM gradings, visibly; the UI thread stays free.
+            self._waited_for_llm = True
+            self.notice.emit(
+                f"Grading with {gradings.model_name}… your report opens when it is done.", "info"
+            )
+            run_in_background(
+                gradings.wait,
+                LLM_REPORT_WAIT_S,
+                on_finished=lambda _done: self._finish(),
+                on_failed=lambda _exc: self._finish(),
+            )
+            return
+        self._attach_llm_results()
+        self._job_running = True
         run_in_background(
             jobs.save_final,
             self._session,
@@ -487,6 +599,7 @@ class InterviewController(QObject):
         )
 
     def _on_saved_final(self, error: str | None) -> None:
+        self._job_running = False
         if error:
             self.notice.emit(error, "error")
         self._set_state(FINISHED)
@@ -499,6 +612,14 @@ class InterviewController(QObject):
         self._interview = prepared.interview
         self._session = prepared.session
         self._speaker = prepared.speaker
+        self._waited_for_llm = False
+        self._llm_results = []
+        self._gradings = None
+        llm = getattr(prepared.interview, "llm_grader", None)
+        if llm is not None:
+            from engine.interviewer.live_llm import BackgroundGradings
+
+            self._gradings = BackgroundGradings(llm, on_done=self._llm_graded.emit)
         if prepared.speaker_error:
             self.notice.emit(
                 f"{prepared.speaker_error} — the questions are shown as text instead.", "warning"
@@ -537,6 +658,7 @@ class InterviewController(QObject):
         self.notice.emit(jobs.user_message(exc), "error")
 
     def _abandon_turn(self) -> None:
+        self._settle_probe()
         self._stop_voice()
         capture, self._capture = self._capture, None
         self._stop_listening_ui()

@@ -1,9 +1,13 @@
 """The work an interview does in the thread pool, and the plan it starts from.
 
 Pure functions with no Qt in them: each takes the engine objects it needs, does the slow part
-(create the session, finish a transcription, grade, save) and returns a
-plain result. ``InterviewController`` runs them through ``desktop.workers`` one at a time, so the
-engine's ``Interview`` is only ever touched by one thread.
+(create the session, finish a transcription, grade, save) and returns a plain result.
+``InterviewController`` runs them through ``desktop.workers`` one at a time, so the engine's
+``Interview`` is only ever touched by one thread.
+
+With the LLM engine the interview runs in live mode (``engine.interviewer.live_llm``): a turn is
+decided from the offline grade, the LLM-worded probe's first sentence is awaited here (bounded),
+and the answer's LLM grading is queued to run in the background.
 """
 
 from __future__ import annotations
@@ -78,9 +82,21 @@ class Prepared:
 
 @dataclass(frozen=True)
 class TurnOutcome:
+    """What a finished turn leads to.
+
+    Attributes:
+        action: the interview's next ``Action``.
+        captured: the answer as transcribed (None when nothing was captured).
+        save_error: why the session could not be saved, if it could not.
+        probe: the LLM-worded probe being streamed (``SpokenProbe``), when the action is a
+            follow-up worded by the LLM; ``first_sentence`` is what to speak first.
+    """
+
     action: Any
     captured: CapturedAnswer | None
     save_error: str | None
+    probe: Any = None
+    first_sentence: str = ""
 
 
 def user_message(exc: BaseException) -> str:
@@ -123,7 +139,9 @@ def prepare_interview(plan: InterviewPlan) -> Prepared:
     title = plan.questions[0].prompt if len(plan.questions) == 1 else "interview"
     session = create_session(kind="interview", settings=plan.session_settings(), title=title)
     grader = make_grader(plan.engine)
-    interview = Interview(list(plan.questions), plan.interview_settings(), grader, session)
+    interview = Interview(
+        list(plan.questions), plan.interview_settings(), grader, session, live_llm=True
+    )
     speaker, speaker_error = _make_speaker(plan)
     first = interview.start()
     return Prepared(interview, session, speaker, speaker_error, first)
@@ -141,24 +159,50 @@ def _save(session: Any) -> str | None:
     return None
 
 
-def complete_turn(interview: Any, capture: AnswerCapture) -> TurnOutcome:
+def _after_answer(interview: Any, gradings: Any, *, probe_wanted: bool = True) -> tuple[Any, str]:
+    """Start the LLM wording of a decided probe, queue LLM gradings, await the first sentence.
+
+    The probe starts before the gradings are queued so it holds them back: the candidate is
+    waiting for it, while a grading can finish any time before the report.
+    """
+    from engine.interviewer.live_llm import SpokenProbe
+
+    wording = interview.take_probe_wording()
+    llm = interview.llm_grader
+    probe = None
+    if probe_wanted and wording is not None and llm is not None:
+        probe = SpokenProbe(llm, wording, gradings=gradings).start()
+    for pending in interview.take_pending_gradings():
+        if gradings is not None:
+            gradings.submit(pending)
+    first = probe.first_sentence() if probe is not None else ""
+    return probe, first
+
+
+def complete_turn(interview: Any, capture: AnswerCapture, gradings: Any = None) -> TurnOutcome:
     """Finish transcribing the answer, let the engine grade it and decide, save (worker)."""
     captured = capture.finish()
     action = interview.on_answer(captured.transcript, captured.audio_path, captured.duration_s)
-    return TurnOutcome(action, captured, _save(interview.session))
+    probe, first = _after_answer(interview, gradings)
+    return TurnOutcome(action, captured, _save(interview.session), probe, first)
 
 
-def complete_typed_turn(interview: Any, text: str, duration_s: float) -> TurnOutcome:
+def complete_typed_turn(
+    interview: Any, text: str, duration_s: float, gradings: Any = None
+) -> TurnOutcome:
     """A typed answer goes through the same grading path as a spoken one (worker)."""
     from engine.transcript import Transcript
 
     transcript = Transcript.from_text(text, duration_s=duration_s)
     action = interview.on_answer(transcript, None, duration_s)
+    probe, first = _after_answer(interview, gradings)
     captured = CapturedAnswer(transcript, Path(), duration_s)
-    return TurnOutcome(action, captured, _save(interview.session))
+    return TurnOutcome(action, captured, _save(interview.session), probe, first)
 
 
-def end_early(interview: Any, capture: AnswerCapture | None, typed_text: str = "") -> TurnOutcome:
+def end_early(
+    interview: Any, capture: AnswerCapture | None, typed_text: str = "", gradings: Any = None
+) -> TurnOutcome:
     """Keep and grade an answer in progress, then close the interview (worker)."""
     from engine.transcript import Transcript
 
@@ -171,6 +215,7 @@ def end_early(interview: Any, capture: AnswerCapture | None, typed_text: str = "
         captured = capture.finish()
         if captured.transcript.text.strip():
             interview.on_answer(captured.transcript, captured.audio_path, captured.duration_s)
+    _after_answer(interview, gradings, probe_wanted=False)
     action = interview.end_early()
     return TurnOutcome(action, captured, _save(interview.session))
 

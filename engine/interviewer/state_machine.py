@@ -17,6 +17,13 @@ no audio, no disk, no clock. The host (the demo, or the desktop controller) perf
 Grading happens inside ``on_answer`` (a GUI calls it from a worker thread); it fills the session's
 questions, turns and gradings, and the host saves the session when it likes.
 
+Live LLM mode (``live_llm=True`` with an LLM engine; see ``engine.interviewer.live_llm``):
+``on_answer`` grades with the engine's offline grader only, so every decision is the offline one
+and is made at once. The host then takes ``take_probe_wording()`` (the decided probe, for the LLM
+to word; ``reword_follow_up`` records what was really spoken) and ``take_pending_gradings()``
+(answers to grade with the LLM in the background; ``attach_llm_grading`` adds each result to its
+turn). Without ``live_llm`` (the demo, the CLI) the engine grades synchronously as before.
+
 Thread-safety: an ``Interview`` is not locked. Exactly one thread may drive it at a time (the
 desktop serialises calls through its controller: it calls ``on_answer`` on a worker and nothing
 else until that returns). Reading properties from another thread while a call runs is unsafe.
@@ -61,6 +68,7 @@ from engine.interviewer.follow_ups import (
     choose_follow_up,
     probe_key,
 )
+from engine.interviewer.live_llm import PendingGrading, ProbeWording, split_engine
 from engine.interviewer.phrasing import join_sentences, spoken
 from engine.questions.model import FollowUp, Question
 from engine.store.model import (
@@ -106,6 +114,7 @@ class _QuestionState:
     question: Question
     record: QuestionRecord
     follow_up: FollowUp | None = None
+    follow_up_wording: dict[str, Any] = field(default_factory=dict)
     follow_ups_asked: int = 0
     clarifications: list[str] = field(default_factory=list)
     time_used_s: float = 0.0
@@ -121,6 +130,8 @@ class Interview:
         grader: the grading engine; built with ``make_grader(settings.engine)`` when None.
         session: the session to fill (from ``engine.store.sessions.create_session``, so it has a
             folder); an in-memory session is made when None.
+        live_llm: with an LLM engine, decide from the offline grade at once and leave the LLM's
+            wording and grading to the host (see the module docstring).
 
     Raises:
         ConfigError: no questions, a negative follow-up count, or an unknown engine.
@@ -132,6 +143,8 @@ class Interview:
         settings: InterviewSettings | None = None,
         grader: Grader | None = None,
         session: Session | None = None,
+        *,
+        live_llm: bool = False,
     ) -> None:
         if not questions:
             raise ConfigError("an interview needs at least one question")
@@ -144,6 +157,12 @@ class Interview:
             grader = make_grader(self._settings.engine)
         self._questions = tuple(questions)
         self._grader = grader
+        self._llm_grader: Any = None
+        if live_llm:
+            self._grader, self._llm_grader = split_engine(grader)
+        self._probe_wording: ProbeWording | None = None
+        self._pending_gradings: list[PendingGrading] = []
+        self._worded_probes: list[str] = []
         self._session = session if session is not None else Session(id="interview")
         if not self._session.settings:
             self._session.settings = {
@@ -197,6 +216,11 @@ class Interview:
     def asked_probes(self) -> tuple[str, ...]:
         """Every probe asked this session, in order."""
         return tuple(self._asked_probes)
+
+    @property
+    def llm_grader(self) -> Any:
+        """The LLM grader a live-mode host words probes and grades with (None otherwise)."""
+        return self._llm_grader
 
     @property
     def current_prompt_text(self) -> str:
@@ -281,6 +305,7 @@ class Interview:
         if self._phase != PHASE_LISTENING or self._state is None:
             raise InterviewStateError(f"not listening for an answer (phase {self._phase})")
         state = self._state
+        self._probe_wording = None
         duration = float(duration_s if duration_s is not None else transcript.duration_s)
         window = self.time_limit_for_current()  # what the candidate was given for this turn
         state.time_used_s += max(0.0, duration)
@@ -336,6 +361,52 @@ class Interview:
         self._phase = PHASE_DONE
         return Action("report", purpose="closing", question_index=max(self._index, 0))
 
+    # --------------------------------------------------------------------- live LLM mode
+    def take_probe_wording(self) -> ProbeWording | None:
+        """The probe just decided, for the LLM to word (live mode; at most once per answer)."""
+        wording, self._probe_wording = self._probe_wording, None
+        return wording
+
+    def take_pending_gradings(self) -> list[PendingGrading]:
+        """Answers waiting for an LLM grading (live mode); each is handed out once."""
+        pending, self._pending_gradings = self._pending_gradings, []
+        return pending
+
+    def reword_follow_up(self, text: str, worded_by: str, fallback_reason: str = "") -> None:
+        """Record how the pending probe was really spoken.
+
+        Args:
+            text: the probe as spoken (the LLM's wording, or the offline one).
+            worded_by: the engine that worded it (``llm:<model>`` or ``offline``).
+            fallback_reason: why the offline wording was used, when the LLM was asked.
+        """
+        state = self._state
+        if state is None or state.follow_up is None or not text.strip():
+            return
+        text = " ".join(text.split())
+        if text != state.follow_up.text:
+            self._worded_probes.append(state.follow_up.text)  # never asked again either
+            if self._asked_probes and self._asked_probes[-1] == state.follow_up.text:
+                self._asked_probes[-1] = text
+            state.follow_up = FollowUp(
+                text=text,
+                dimension=state.follow_up.dimension,
+                triggers=state.follow_up.triggers,
+                constraint=state.follow_up.constraint,
+            )
+        state.follow_up_wording = {"worded_by": worded_by}
+        if fallback_reason:
+            state.follow_up_wording["wording_fallback"] = fallback_reason
+
+    @staticmethod
+    def attach_llm_grading(pending: PendingGrading, grade: Grade) -> None:
+        """Add a finished background LLM grading to its turn and make it current.
+
+        A fallback grade is attached too: the report then shows why the LLM grade is absent.
+        Call it from the thread that drives the interview.
+        """
+        pending.turn.add_grading(GradingRecord(grade=grade, whisper_model=pending.whisper_model))
+
     # ------------------------------------------------------------------------------ internals
     def _in_a_question(self) -> bool:
         """A question is being asked or answered (not before start, not at the closing)."""
@@ -389,7 +460,9 @@ class Interview:
             audio=self._relative_audio(audio_path),
             duration_s=duration,
             transcript=transcript,
-            follow_up=None if follow_up is None else _follow_up_dict(follow_up),
+            follow_up=None
+            if follow_up is None
+            else {**_follow_up_dict(follow_up), **self._state.follow_up_wording},
         )
         self._state.record.turns.append(turn)
         return turn
@@ -447,7 +520,7 @@ class Interview:
             time_limit_s=window,
             prompt=state.follow_up,
             previous_answers=previous,
-            asked_probes=frozenset(self._asked_probes),
+            asked_probes=frozenset((*self._asked_probes, *self._worded_probes)),
             follow_ups_left=self._settings.follow_ups_per_question - state.follow_ups_asked,
             time_left_s=self.time_left_s(),
             clarifications_asked=tuple(state.clarifications),
@@ -460,6 +533,8 @@ class Interview:
             return self._next_question("Thanks. Next question.")
         whisper = self._settings.whisper_model or transcript.model
         turn.add_grading(GradingRecord(grade=grade, whisper_model=whisper))
+        if self._llm_grader is not None:
+            self._pending_gradings.append(PendingGrading(turn, request, whisper))
 
         suggestion = self._vetted_follow_up(request, grade)
         if suggestion is None:
@@ -467,7 +542,11 @@ class Interview:
         state.follow_ups_asked += 1
         state.silent_retries = 0
         state.follow_up = self._follow_up_for(state.question, suggestion)
+        state.follow_up_wording = {}
         self._asked_probes.append(suggestion.text)
+        if self._llm_grader is not None and not suggestion.constraint:
+            scores = self._combined_scores(grade) if request.previous_answers else grade.dimensions
+            self._probe_wording = ProbeWording(request, tuple(scores), suggestion)
         return self._speak(spoken(suggestion.text), "follow_up")
 
     def _vetted_follow_up(self, request: GradeRequest, grade: Grade) -> FollowUpSuggestion | None:

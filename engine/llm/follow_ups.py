@@ -10,7 +10,8 @@ Streaming: ``FollowUpStream`` is iterated for sentences to speak. Each sentence 
 soon as it is complete in the stream (a short spoken lead-in first, if the model gives one, then
 the question), and the request is closed once the question has arrived, so the server stops
 generating. What the model says is checked as it arrives: no Markdown or lists, short, a real
-question, not one already asked. Preamble such as "Sure, here is a question:" is never spoken.
+question, not one already asked. Preamble such as "Sure, here is a question:" and echoed data
+delimiters ("<<<END ANSWER 1a2b>>") are never spoken.
 If the model fails any check, or the endpoint fails, the offline policy's probe is spoken
 instead and ``fallback_reason`` says why.
 """
@@ -39,6 +40,8 @@ _PREAMBLE = re.compile(
     r"question\s*:|probe\s*:|interviewer\s*:)",
     re.IGNORECASE,
 )
+# Small models often echo a data delimiter ("<<<END ANSWER 1a2b>>") before their question.
+_ECHOED_MARKER = re.compile(r"<<<[^<>\n]{0,40}>{1,3}[*:]?")
 _MARKUP = re.compile(r"(\*\*|__|`|^\s*#|^\s*[-*•]\s|^\s*\d+[.)]\s)", re.MULTILINE)
 
 
@@ -59,6 +62,7 @@ class FollowUpStream:
         client: LLMClient | None = None,
         settings: LLMSettings | None = None,
         max_tokens: int = FOLLOW_UP_MAX_TOKENS,
+        choice: FollowUpSuggestion | None = None,
     ) -> None:
         """Prepare a follow-up for the answer in ``request`` graded with ``scores``.
 
@@ -68,12 +72,17 @@ class FollowUpStream:
             client: a shared client (e.g. ``LLMGrader.client()``); built from settings if None.
             settings: used when ``client`` is None; the stored settings when both are None.
             max_tokens: cap on the streamed reply; a probe needs far fewer.
+            choice: the probe a caller's own policy already decided on (a live interview
+                decides from the whole question, see ``engine.interviewer.live_llm``); the LLM
+                words its dimension and its text is the fallback. None: decided here by
+                ``choose_follow_up``.
         """
         self._request = request
         self._scores = tuple(scores)
         self._client = client
         self._settings = settings
         self._max_tokens = max_tokens
+        self._choice = choice
         self.suggestion: FollowUpSuggestion | None = None
         self.source = "none"
         self.fallback_reason = ""
@@ -81,7 +90,7 @@ class FollowUpStream:
     def __iter__(self) -> Iterator[str]:
         from engine.interviewer.follow_ups import choose_follow_up
 
-        offline_choice = choose_follow_up(self._request, self._scores)
+        offline_choice = self._choice or choose_follow_up(self._request, self._scores)
         if offline_choice is None:
             return
         if offline_choice.constraint:
@@ -117,6 +126,9 @@ class FollowUpStream:
         try:
             for sentence, final in _sentences(pieces):
                 seen += 1
+                sentence = _ECHOED_MARKER.sub(" ", sentence).strip()
+                if not sentence:
+                    continue
                 text = " ".join(sentence.split())
                 if _MARKUP.search(sentence) or seen > MAX_SENTENCES:
                     return None

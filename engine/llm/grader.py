@@ -131,15 +131,37 @@ class LLMGrader:
             return _fallback(offline_grade, exc.kind, str(exc))
         return self._merge(request, offline_grade, output)
 
+    @property
+    def offline(self) -> Grader:
+        """The offline engine used as yardstick and fallback; live interviews decide with it."""
+        return self._offline
+
     def follow_up_stream(
-        self, request: GradeRequest, scores: Sequence[DimensionScore]
+        self,
+        request: GradeRequest,
+        scores: Sequence[DimensionScore],
+        *,
+        choice: FollowUpSuggestion | None = None,
     ) -> FollowUpStream:
         """A streamed LLM follow-up for ``request`` sharing this grader's client and settings.
 
         Iterate it for sentences to speak (see ``engine.llm.follow_ups``); it never raises for
         an LLM problem and falls back to the offline probe by itself.
+
+        Args:
+            request: the answer and its context.
+            scores: its dimension scores.
+            choice: the probe already decided on by the caller (the LLM only words it).
         """
-        return FollowUpStream(request, scores, client=self._client, settings=self.settings)
+        client = self._client
+        if client is None and not self._settings_problem:
+            try:
+                client = self.client()
+            except LLMError:
+                client = None  # the stream reports the same problem as its fallback reason
+        return FollowUpStream(
+            request, scores, client=client, settings=self.settings, choice=choice
+        )
 
     # -- talking to the model -------------------------------------------------------------
 

@@ -396,6 +396,7 @@ class StreamingSession:
                 segments, start, end, threshold
             ):
                 segments = retry
+        segments = self._recover_dropped_ending(buffer, segments, start, end, threshold)
         self._last_pass_s = time.perf_counter() - began
         self.stats["decode_s"] = round(self.stats["decode_s"] + self._last_pass_s, 3)
         slowest = max(self.stats["slowest_pass_s"], self._last_pass_s)
@@ -403,6 +404,33 @@ class StreamingSession:
         if self._language is None:
             self._language = language
         return segments
+
+    def _recover_dropped_ending(
+        self,
+        buffer: np.ndarray,
+        segments: list[Segment],
+        start: int,
+        end: int,
+        threshold: float,
+    ) -> list[Segment]:
+        """Decode again what follows the last word when Whisper stopped before the speech did.
+
+        Greedy tiny models sometimes end a window early ("And so my fellow American.") and
+        leave seconds of speech without words; losing them silently is the worst outcome a
+        transcript can have, so the audio after the last heard word gets one pass of its own.
+        """
+        words = [w for segment in segments for w in segment.words]
+        resume_s = words[-1].end if words else start / SAMPLE_RATE
+        resume = max(start, int(resume_s * SAMPLE_RATE))
+        if end - resume < SAMPLE_RATE or not self._speech_after(resume, end):
+            return segments
+        if self._unheard_speech_s(segments, start, end, threshold) <= 1.0:
+            return segments
+        rest, _ = self._decode_once(buffer[resume:end], resume, "", threshold)
+        rest = [seg for seg in rest if seg.words and seg.words[0].start >= resume_s - 0.05]
+        if rest:
+            self.stats["recovered_endings"] = self.stats.get("recovered_endings", 0) + 1
+        return segments + rest
 
     def _decode_once(
         self, stretch: np.ndarray, start: int, prompt: str, threshold: float
@@ -489,7 +517,10 @@ class StreamingSession:
             return False
         low, high = sorted((tail.end, end))
         gap = buffer[low:high]
-        return high == low or not _has_speech(gap, self._threshold_db(), min_frames=1)
+        if high != low and _has_speech(gap, self._threshold_db(), min_frames=1):
+            return False
+        # A preview that missed words (Whisper stopped early) must not become the transcript.
+        return self._unheard_speech_s(tail.segments, tail.start, end, self._threshold_db()) <= 1.0
 
     def _commit_tail(self, buffer: np.ndarray, total: int) -> None:
         if total > self._stretch_start:
