@@ -28,8 +28,13 @@ Score policy (why an answer that tells the grader what to score gains nothing):
 Each capped or replaced score carries a ``note``; the counts go into ``Grade.warnings``.
 
 The follow-up: the offline policy decides WHETHER to probe (follow-ups left, time left, nothing
-asked twice) and keeps its constraint changes; otherwise the LLM's probe is used when it is one
+asked twice) and keeps its constraint changes. The compact grade schema does not ask for a probe
+(live interviews stream one separately, see ``follow_up_stream`` and
+``engine.interviewer.live_llm``); when a server volunteers one anyway it is used if it is one
 short plain question that was not asked before.
+
+Cost: the request is kept small for CPU-only local servers (see ``engine.llm.prompts`` and
+``engine.llm.schema``): SmolLM2-135M on two busy cores grades in about 4-20 s.
 """
 
 from __future__ import annotations
@@ -159,9 +164,7 @@ class LLMGrader:
                 client = self.client()
             except LLMError:
                 client = None  # the stream reports the same problem as its fallback reason
-        return FollowUpStream(
-            request, scores, client=client, settings=self.settings, choice=choice
-        )
+        return FollowUpStream(request, scores, client=client, settings=self.settings, choice=choice)
 
     # -- talking to the model -------------------------------------------------------------
 

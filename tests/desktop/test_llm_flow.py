@@ -69,7 +69,9 @@ def test_llm_interview_probes_at_once_and_the_report_waits_for_llm_gradings(
     )
 
     controller.start(plan)
-    qtbot.waitUntil(lambda: controller.state == ic.LISTENING and controller.typed_mode, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: controller.state == ic.LISTENING and controller.typed_mode, timeout=30_000
+    )
     answered_at = time.monotonic()
     controller.submit_typed_answer(ANSWER)
     qtbot.waitUntil(lambda: controller.listening_purpose == "follow_up", timeout=30_000)

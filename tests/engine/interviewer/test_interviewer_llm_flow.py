@@ -8,7 +8,9 @@ grading. SmolLM2 is tiny, so wording quality is not asserted, only the contract.
 
 from __future__ import annotations
 
+import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,7 @@ from engine.interviewer.state_machine import Interview, InterviewSettings
 from engine.llm.validate import clean_probe
 from engine.questions.model import FollowUp, Question
 from engine.transcript import Transcript
+from tests.fixtures.llm_server import StubReply
 
 pytestmark = pytest.mark.llm
 
@@ -140,3 +143,71 @@ def test_live_mode_with_an_unreachable_server_still_probes_at_once_in_offline_wo
     assert gradings.wait(30.0)
     [(_pending, grade)] = gradings.results
     assert grade.engine == "offline" and grade.fallback["kind"] == "connection"
+
+
+def _stub_interview(stub_llm, monkeypatch) -> tuple[Interview, Any]:
+    monkeypatch.setenv("MOCKINTERVIEW_LLM_BASE_URL", stub_llm.base_url)
+    monkeypatch.setenv("MOCKINTERVIEW_LLM_MODEL", "stub-model")
+    interview = _listening(Interview([QUESTION], SETTINGS, make_grader("llm"), live_llm=True))
+    interview.on_answer(Transcript.from_text(ANSWER, duration_s=20.0))
+    return interview, interview.take_probe_wording()
+
+
+def test_a_streamed_probe_is_spoken_sentence_by_sentence_in_the_llms_words(stub_llm, monkeypatch):
+    """The scripted server stands in for a model that follows instructions, which SmolLM2-135M
+    rarely does; it streams word by word like a real one."""
+    stub_llm.reply_with(
+        StubReply(
+            content="Let us stay on metrics. When could watch time mislead you about quality?",
+            piece_delay_s=0.05,
+        )
+    )
+    interview, wording = _stub_interview(stub_llm, monkeypatch)
+
+    probe = SpokenProbe(interview.llm_grader, wording).start()
+    first = probe.first_sentence()
+    rest = probe.rest()
+    interview.reword_follow_up(probe.text, probe.worded_by, probe.fallback_reason)
+
+    assert (first, rest) == (
+        "Let us stay on metrics.",
+        "When could watch time mislead you about quality?",
+    )
+    assert probe.source == "llm" and probe.worded_by == "llm:stub-model"
+    assert interview.current_prompt_text == f"{first} {rest}"
+    assert interview.asked_probes == (probe.text,)
+
+
+def test_a_probe_too_slow_to_start_is_spoken_in_offline_words_at_the_bound(stub_llm, monkeypatch):
+    stub_llm.reply_with(StubReply(content="How would you test it?", delay_s=3.0))
+    interview, wording = _stub_interview(stub_llm, monkeypatch)
+
+    started = time.monotonic()
+    probe = SpokenProbe(interview.llm_grader, wording, first_timeout_s=0.5).start()
+    first = probe.first_sentence()
+    waited_s = time.monotonic() - started
+
+    assert 0.4 < waited_s < 1.5
+    assert first == wording.choice.text == probe.text
+    assert probe.source == "offline" and "no sentence within 0.5 s" in probe.fallback_reason
+    assert probe.rest() == ""
+
+
+def test_background_gradings_wait_while_a_probe_is_worded_then_land_in_order(stub_llm, monkeypatch):
+    stub_llm.reply_with(StubReply(status=500, error="model crashed"))
+    interview, _wording = _stub_interview(stub_llm, monkeypatch)
+    [pending] = interview.take_pending_gradings()
+    landed = threading.Event()
+    gradings = BackgroundGradings(interview.llm_grader, on_done=lambda *_: landed.set())
+
+    gradings.hold()
+    gradings.submit(pending)
+    assert not landed.wait(0.3)
+    assert stub_llm.requests == [] and gradings.unfinished == 1
+    gradings.release()
+
+    assert gradings.wait(10.0)
+    [(_pending, grade)] = gradings.results
+    Interview.attach_llm_grading(pending, grade)
+    assert [g.grade.engine for g in pending.turn.gradings] == ["offline", "offline"]
+    assert pending.turn.grade.fallback["kind"] == "server"
