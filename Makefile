@@ -61,11 +61,12 @@ lint: setup
 demo: setup
 	$(BIN)/mockinterview demo
 
-bench: setup
+bench: setup llm-server-deps
 	$(BIN)/python bench/stream_latency.py --synthetic-answer --runs 3 --json
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/llm_grade.py --runs 5
 
 clean:
 	rm -rf $(VENV) build *.egg-info artifacts
