@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.controllers.library_controller import EXPORT_FORMATS, LibraryController
 from desktop.screens.library_screen import short_date
 from desktop.widgets.banner import Banner
-from desktop.widgets.evidence_list import DimensionFeedback, EvidenceList, QuoteRef
+from desktop.widgets.evidence_list import EvidenceList
 from desktop.widgets.grading_compare import GradingCompare, GradingCompareDialog
 from desktop.widgets.score_chart import ScoreBar, ScoreChart, dimension_color, dimension_label
 from desktop.widgets.stage_timeline import StageTimeline, mmss
@@ -73,19 +73,6 @@ def _notice(text: str, parent: QWidget, action_text: str = "", action: Any = Non
     banner = Banner(parent)
     banner.show_message(text, "warning", action_text=action_text or None, action=action)
     return banner
-
-
-def feedback_of(question: QuestionReport) -> list[DimensionFeedback]:
-    """The evidence-list model of one question's combined dimensions."""
-    return [
-        DimensionFeedback(
-            dimension_id=d.id,
-            score=None if d.score is None else float(d.score),
-            evidence=tuple(QuoteRef(e.quote, e.turn_index, e.start_s) for e in d.evidence),
-            missing=d.missing,
-        )
-        for d in question.dimensions
-    ]
 
 
 def merged_fallback_notices(report: SessionReport) -> list[str]:
@@ -366,7 +353,7 @@ class ReportScreen(QWidget):
         layout.addWidget(chart)
         layout.addWidget(_section("Evidence and what was missing", page))
         evidence = EvidenceList(page)
-        evidence.set_feedback(feedback_of(question), show_turns=len(question.answers) > 1)
+        evidence.set_feedback(question.dimensions, show_turns=len(question.answers) > 1)
         evidence.quote_activated.connect(self._play_quote)
         layout.addWidget(evidence)
 

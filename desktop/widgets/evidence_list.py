@@ -8,7 +8,6 @@ play that moment. Quotes are labels rather than push buttons because long quotes
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen
@@ -16,26 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.widgets.score_chart import dimension_color, dimension_label, score_text
 from desktop.widgets.stage_timeline import mmss
-
-
-@dataclass(frozen=True)
-class QuoteRef:
-    """A verbatim quote and where it was said (turn index; seconds into that turn's audio)."""
-
-    quote: str
-    turn_index: int
-    start_s: float | None
-
-
-@dataclass(frozen=True)
-class DimensionFeedback:
-    """Everything the report says about one dimension of one question."""
-
-    dimension_id: str
-    score: float | None
-    evidence: tuple[QuoteRef, ...] = ()
-    missing: tuple[str, ...] = ()
-    note: str = ""
+from engine.report.builder import DimensionView, EvidenceItem
 
 
 class QuoteLink(QLabel):
@@ -43,7 +23,7 @@ class QuoteLink(QLabel):
 
     activated = Signal(int, float)
 
-    def __init__(self, ref: QuoteRef, turn_label: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ref: EvidenceItem, turn_label: str, parent: QWidget | None = None) -> None:
         stamp = "" if ref.start_s is None else f"  ▶ {mmss(ref.start_s)}"
         super().__init__(f"“{ref.quote}”{stamp}{turn_label}", parent)
         self.ref = ref
@@ -96,7 +76,7 @@ class QuoteLink(QLabel):
 class _DimensionBlock(QFrame):
     """One dimension: a coloured header with the score, quotes, then the missing points."""
 
-    def __init__(self, item: DimensionFeedback, show_turns: bool, parent: QWidget) -> None:
+    def __init__(self, item: DimensionView, show_turns: bool, parent: QWidget) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
@@ -105,11 +85,9 @@ class _DimensionBlock(QFrame):
         header = QHBoxLayout()
         swatch = QLabel(self)
         swatch.setFixedSize(12, 12)
-        swatch.setStyleSheet(
-            f"background:{dimension_color(item.dimension_id).name()}; border-radius:2px;"
-        )
+        swatch.setStyleSheet(f"background:{dimension_color(item.id).name()}; border-radius:2px;")
         header.addWidget(swatch)
-        title = QLabel(dimension_label(item.dimension_id), self)
+        title = QLabel(dimension_label(item.id), self)
         bold = QFont(title.font())
         bold.setBold(True)
         title.setFont(bold)
@@ -124,9 +102,9 @@ class _DimensionBlock(QFrame):
         score.setFont(bold)
         header.addWidget(score)
         layout.addLayout(header)
-        self.setAccessibleName(f"{dimension_label(item.dimension_id)}: {score_caption}")
-        if item.note:
-            note = QLabel(item.note, self)
+        self.setAccessibleName(f"{dimension_label(item.id)}: {score_caption}")
+        for text in item.notes:
+            note = QLabel(text, self)
             note.setWordWrap(True)
             layout.addWidget(note)
 
@@ -175,7 +153,7 @@ class EvidenceList(QWidget):
         self._blocks: list[_DimensionBlock] = []
         self.setAccessibleName("Evidence and missing points per dimension")
 
-    def set_feedback(self, items: Sequence[DimensionFeedback], show_turns: bool = False) -> None:
+    def set_feedback(self, items: Sequence[DimensionView], show_turns: bool = False) -> None:
         """Replace the content; ``show_turns`` adds which answer each quote came from."""
         for block in self._blocks:
             self._layout.removeWidget(block)

@@ -50,6 +50,7 @@ class DimensionView:
     evidence: tuple[EvidenceItem, ...]
     missing: tuple[str, ...]
     per_turn: tuple[tuple[int, int | None], ...]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,12 +250,15 @@ def _combine_dimensions(
         per_turn: list[tuple[int, int | None]] = []
         evidence: list[EvidenceItem] = []
         missing: list[str] | None = None
+        notes: list[str] = []
         best: tuple[int, int] | None = None  # (score, turn index)
         for turn, grade in graded:
             score = grade.dimension(dim_id)
             if score is None:
                 continue
             per_turn.append((turn.index, score.score))
+            if score.note and score.note not in notes:
+                notes.append(score.note)
             evidence.extend(EvidenceItem(e.quote, turn.index, e.start_s) for e in score.evidence)
             if score.score is not None:
                 if best is None or score.score > best[0]:
@@ -272,6 +276,7 @@ def _combine_dimensions(
                 evidence=tuple(evidence),
                 missing=tuple(missing or ()),
                 per_turn=tuple(per_turn),
+                notes=tuple(notes),
             )
         )
     return tuple(views)
