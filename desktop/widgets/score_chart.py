@@ -44,6 +44,18 @@ def dimension_label(dimension_id: str) -> str:
     return dim.label if dim else dimension_id.replace("_", " ").capitalize()
 
 
+def draw_focus_frame(painter: QPainter, widget: QWidget) -> None:
+    """Outline a keyboard-focused chart in the palette's highlight colour.
+
+    Charts take focus so their tooltips and values are reachable without a mouse.
+    """
+    if not widget.hasFocus():
+        return
+    painter.setPen(QPen(widget.palette().color(QPalette.ColorRole.Highlight), 1.5))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(QRectF(widget.rect()).adjusted(1, 1, -1, -1))
+
+
 def muted(color: QColor, palette: QPalette, amount: float = 0.55) -> QColor:
     """Blend a colour towards the window background, for tracks and unfocused spans."""
     base = palette.color(QPalette.ColorRole.Window)
@@ -198,10 +210,7 @@ class ScoreChart(QWidget):
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 value,
             )
-        if self.hasFocus():
-            painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 1.5))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
+        draw_focus_frame(painter, self)
         painter.end()
 
     def event(self, event: object) -> bool:  # noqa: D102 - Qt API

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QHelpEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from desktop.widgets.score_chart import dimension_color, dimension_label, muted
+from desktop.widgets.score_chart import dimension_color, dimension_label, draw_focus_frame, muted
 from desktop.widgets.trend_chart import time_ticks
 from engine.grading.result import Stage
 
@@ -184,10 +184,7 @@ class StageTimeline(QWidget):
             painter.drawText(
                 QPointF(4, y + fm.ascent()), "No stages were recognised in this answer."
             )
-        if self.hasFocus():
-            painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 1.5))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
+        draw_focus_frame(painter, self)
         painter.end()
 
     def event(self, event: object) -> bool:  # noqa: D102 - Qt API

@@ -15,7 +15,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from desktop.widgets.score_chart import muted
+from desktop.widgets.score_chart import draw_focus_frame, muted
 
 XFormatter = Callable[[float], str]
 
@@ -285,10 +285,7 @@ class TrendChart(QWidget):
             if len(series.points) <= 60:
                 for x, y in series.points:
                     painter.drawEllipse(self._layout.to_px(x, y), 3.5, 3.5)
-        if self.hasFocus():
-            painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 1.5))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
+        draw_focus_frame(painter, self)
         painter.end()
 
     def _draw_legend(self, painter: QPainter, rows: list, top: float) -> None:
