@@ -1,8 +1,9 @@
 """A complete spoken interview with no microphone, speakers or display: ``mockinterview demo``.
 
 The demo proves the whole product loop on any machine, CI included, with every real part in
-place: the interviewer's lines are spoken to WAV files by the TTS voice, the candidate's answers
-(written in ``assets/demo/answers.yaml``) are spoken by a second voice, stored as the turn's
+place: the interviewer's lines are spoken to WAV files by the default (neural) voice, the
+candidate's answers (written in ``assets/demo/answers.yaml``) by the same voice at a slower pace
+so the two are easy to tell apart, stored as the turn's
 recording, streamed through Whisper in microphone-sized chunks as in the app, and handed to the
 real interview state machine, which answers a clarifying question, grades every answer, asks
 follow-ups and moves on. The session is saved like any other and its report is written next to
@@ -47,14 +48,8 @@ SAMPLE_ANSWERS_PATH = Path(__file__).resolve().parent.parent / "assets" / "demo"
 
 CANDIDATE_RATE = 150
 """Words per minute for the candidate's voice: conversational, and clear enough for tiny.en.
-(pyttsx3's espeak driver currently keeps the first rate set in a process, the interviewer's, so
-this takes effect once ``engine.speech.voice`` works around that.)"""
-
-CANDIDATE_LANGUAGE = "en-us"
-INTERVIEWER_LANGUAGE = "en-gb"
-"""The candidate speaks American English and the interviewer British English when the system has
-both voices, so the two are easy to tell apart in the recordings. Both are always passed
-explicitly: the TTS engine otherwise keeps whichever voice was set last."""
+There is one neural voice, so the candidate is told apart from the interviewer (at the default
+175) by pace."""
 
 LEAD_IN_S = 0.8
 """Silence before the candidate's first word, like a real breath before answering."""
@@ -200,20 +195,6 @@ def _data_dir(out_dir: Path | None) -> Iterator[None]:
             os.environ[DATA_DIR_ENV] = previous
 
 
-def _pick_voice(language: str) -> str | None:
-    """The id of an installed voice for ``language`` (an exact code such as "en-us"), if any."""
-    from engine.speech.voice import list_voices
-
-    try:
-        voices = list_voices()
-    except MockInterviewError:  # no voice list just means the engine's default voice
-        return None
-    for voice in voices:
-        if language in (code.lower() for code in voice.languages):
-            return voice.id
-    return None
-
-
 class _DemoHost:
     """Plays the part of the desktop controller: speaks, 'records', transcribes and saves."""
 
@@ -231,8 +212,8 @@ class _DemoHost:
         self.transcriber = transcriber
         self.progress = progress
         self.folder = Path(session.folder)
-        self.candidate_voice = _pick_voice(CANDIDATE_LANGUAGE)
-        self.interviewer_voice = _pick_voice(INTERVIEWER_LANGUAGE)
+        self.candidate_voice: str | None = None  # the default voice, at CANDIDATE_RATE
+        self.interviewer_voice: str | None = None
         self.interviewer_lines = 0
         self.clarified: set[int] = set()
         self.fallback_reported = False
@@ -257,6 +238,15 @@ class _DemoHost:
         _synthesize(action.text, path, voice=self.interviewer_voice)
         label = "Interviewer" if action.purpose != "follow_up" else "Interviewer follow-up"
         self.progress(f"  {label}: {_shorten(action.text)}")
+        self._prepare_ahead()
+
+    def _prepare_ahead(self) -> None:
+        """Render the interviewer's next lines while the candidate answers, as the app does."""
+        from engine.speech.prepared import prepare
+
+        for line in self.interview.lines_to_prepare():
+            with contextlib.suppress(MockInterviewError):  # a hint only; speaking reports errors
+                prepare(line, voice=self.interviewer_voice, urgent=False)
 
     def answer(self, action: Action) -> Action:
         from engine.speech.audio_io import SAMPLE_RATE
@@ -409,6 +399,7 @@ def run_demo(
     from engine.report.html import render_html
     from engine.report.markdown import render_markdown
     from engine.speech.transcriber import get_transcriber
+    from engine.speech.voice import resolve_voice, take_fallback_notice
     from engine.store.sessions import create_session, save_session
 
     say = progress or (lambda _line: None)
@@ -426,6 +417,11 @@ def run_demo(
             title="demo interview",
         )
         say(f"Session folder: {session.folder}")
+        voice = resolve_voice(None)
+        say(f"Voice: {voice.voice_id or 'system default'} ({voice.engine})")
+        notice = take_fallback_notice()
+        if notice:
+            say(f"Warning: {notice}")
         interview = Interview(questions, settings, grader, session)
         try:
             _DemoHost(session, interview, samples, transcriber, say).run()

@@ -347,6 +347,17 @@ class InterviewController(QObject):
             on_failed=lambda exc: self._on_voice_failed(token, exc),
         )
 
+    def _prepare_next_lines(self) -> None:
+        """Render the interviewer's next lines while the candidate answers.
+
+        The next question and the transitions then start without a synthesis delay.
+        """
+        speaker, interview = self._speaker, self._interview
+        if speaker is None or interview is None or not hasattr(speaker, "prepare"):
+            return
+        for line in interview.lines_to_prepare():
+            speaker.prepare(line)  # returns at once; rendering runs on the synthesis thread
+
     def _on_voice_failed(self, token: int, exc: BaseException) -> None:
         from engine.errors import PlaybackError
 
@@ -428,6 +439,7 @@ class InterviewController(QObject):
         self._last_partial = ("", "")
         limit = float(getattr(action, "time_limit_s", 0) or 0)
         self._listen_started_at = time.monotonic()
+        self._prepare_next_lines()
         if self._typed_mode:
             self.listening_started.emit(limit)
             return
@@ -624,6 +636,9 @@ class InterviewController(QObject):
             self.notice.emit(
                 f"{prepared.speaker_error} — the questions are shown as text instead.", "warning"
             )
+        voice_notice = getattr(prepared.speaker, "notice", None)  # neural voice did not load
+        if voice_notice:
+            self.notice.emit(voice_notice, "warning")
         self.session_started.emit(self._session)
         self._handle(prepared.first_action)
 

@@ -119,7 +119,7 @@ def make_player(player_cls: Any, device: str | None) -> Any:
 def _make_speaker(plan: InterviewPlan) -> tuple[Any, str | None]:
     """The interviewer's voice, or None plus the reason when speech output is impossible."""
     from engine.errors import MockInterviewError
-    from engine.speech.voice import Speaker
+    from engine.speech.speaker import Speaker
 
     try:
         return (
@@ -144,6 +144,8 @@ def prepare_interview(plan: InterviewPlan) -> Prepared:
     )
     speaker, speaker_error = _make_speaker(plan)
     first = interview.start()
+    if speaker is not None:  # start rendering now; the window still has to switch screens
+        speaker.prepare(first.text)
     return Prepared(interview, session, speaker, speaker_error, first)
 
 

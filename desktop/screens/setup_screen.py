@@ -45,6 +45,7 @@ from engine.rubric import CATEGORIES
 DIFFICULTIES = (("any", "Any difficulty"), ("easy", "Easy"), ("medium", "Medium"), ("hard", "Hard"))
 OTHER_MODEL = "__other__"
 CHOOSE_FOLDER = "__folder__"
+DEFAULT_VOICE_LABEL = "Default voice (natural neural voice)"
 PREVIEW_TEXT = (
     "Hello, I will be your interviewer today. Take a moment to think, then walk me through "
     "your approach."
@@ -57,10 +58,11 @@ def _load_bank() -> Any:
     return default_bank()
 
 
-def _load_voices() -> list[Any]:
-    from engine.speech.voice import list_voices
+def _load_voices() -> tuple[list[Any], str | None]:
+    """The voices, and why the neural one is missing from them (told once per app run)."""
+    from engine.speech.voice import list_voices, take_fallback_notice
 
-    return list_voices()
+    return list_voices(), take_fallback_notice()
 
 
 def _load_devices() -> list[Any]:
@@ -287,7 +289,7 @@ class SetupScreen(QWidget):
     def _build_voice_box(self) -> QGroupBox:
         box = QGroupBox("Interviewer voice")
         self.voice_combo = QComboBox()
-        self.voice_combo.addItem("System default voice", "")
+        self.voice_combo.addItem(DEFAULT_VOICE_LABEL, "")
         self.voice_combo.setAccessibleName("Interviewer voice")
         self.rate_spin = QSpinBox()
         self.rate_spin.setRange(80, 300)
@@ -380,12 +382,16 @@ class SetupScreen(QWidget):
         self.bank_status.setText("The question bank could not be loaded.")
         self.error.emit(f"Question bank: {exc}")
 
-    def _on_voices(self, voices: list[Any]) -> None:
+    def _on_voices(self, loaded: tuple[list[Any], str | None]) -> None:
+        voices, notice = loaded
+        if notice:
+            self.error.emit(notice)
         wanted = self._choices.voice
         self.voice_combo.clear()
-        self.voice_combo.addItem("System default voice", "")
+        self.voice_combo.addItem(DEFAULT_VOICE_LABEL, "")
         for voice in voices:
-            self.voice_combo.addItem(str(voice.name), str(voice.id))
+            engine = "neural" if getattr(voice, "engine", "") == "piper" else "system"
+            self.voice_combo.addItem(f"{voice.name} ({engine})", str(voice.id))
         index = self.voice_combo.findData(wanted)
         self.voice_combo.setCurrentIndex(max(0, index))
 
@@ -645,9 +651,14 @@ class SetupScreen(QWidget):
             voice,
             rate,
             device,
-            on_finished=lambda _r: self.preview_button.setEnabled(True),
+            on_finished=self._on_preview_done,
             on_failed=self._on_preview_failed,
         )
+
+    def _on_preview_done(self, notice: str | None) -> None:
+        self.preview_button.setEnabled(True)
+        if notice:
+            self.error.emit(notice)
 
     def _on_preview_failed(self, exc: BaseException) -> None:
         self.preview_button.setEnabled(True)
@@ -677,13 +688,18 @@ def _is_user_question(question: Any) -> bool:
     return bool(source) and source.startswith(str(paths.user_questions_dir()))
 
 
-def _preview(voice: str | None, rate: int, device: str | None) -> None:
-    """Speak the preview sentence and wait until it is done (worker thread)."""
+def _preview(voice: str | None, rate: int, device: str | None) -> str | None:
+    """Speak the preview sentence and wait until it is done (worker thread).
+
+    Returns:
+        The one-time notice when the neural voice could not load, else None.
+    """
     import threading
 
-    from engine.speech.voice import Speaker
+    from engine.speech.speaker import Speaker
 
     done = threading.Event()
     speaker = Speaker(voice=voice, rate=rate, device=device)
     speaker.speak(PREVIEW_TEXT, on_finished=lambda *_: done.set())
     done.wait(timeout=30)
+    return speaker.notice

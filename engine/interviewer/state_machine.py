@@ -231,6 +231,20 @@ class Interview:
             return self._state.follow_up.text
         return self._state.question.prompt
 
+    def lines_to_prepare(self) -> list[str]:
+        """Lines the interviewer may say next that are known already, for a voice to render ahead.
+
+        They are the next question (context and prompt), the transitions into it and the closing.
+        Follow-ups are left out: which one comes depends on the answer. The voice caches by
+        sentence, so these parts are found again inside the full line that is finally spoken.
+        """
+        lines = ["Thanks. Next question.", "Thanks. Last question.", CLOSING_LINE]
+        following = self._index + 1
+        if 0 <= following < len(self._questions):
+            question = self._questions[following]
+            lines.insert(0, join_sentences(spoken(question.context), spoken(question.prompt)))
+        return lines
+
     def answer_limit_s(self, question: Question | None = None) -> float | None:
         """The main-answer limit for ``question`` (the current one by default); None if untimed."""
         question = question or self.current_question

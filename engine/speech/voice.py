@@ -1,282 +1,297 @@
-"""The interviewer's voice: pyttsx3 (espeak-ng) renders text to a WAV, sounddevice plays it.
+"""The interviewer's voice: which engine speaks, and text to samples or a WAV file.
 
-``engine.say()`` is unusable on Linux (it returns at once, drops words and leaks temp files), so
-speech is always rendered with ``save_to_file`` + ``runAndWait`` (about 20 ms per sentence) and
-played by ``engine.speech.playback.Player``. Rendering to a file also makes the voice work on a
-machine with no sound card: the demo and tests synthesize without ever opening a device.
+Two engines sit behind one set of functions:
 
-pyttsx3 keeps one global engine per driver and is not thread-safe, so every synthesis goes
-through one lock, whatever thread asks.
+- the bundled neural voice (Piper ``en_US-joe-medium``, ``engine.speech.neural_voice``): the
+  default, because a candidate rehearsing for a real interview should hear a human-sounding
+  interviewer, and because Whisper mishears the synthetic candidate far less with it;
+- the system voices of pyttsx3 (espeak-ng, ``engine.speech.system_voice``): selectable by id,
+  and the fallback when the neural voice cannot load. The fallback is never silent: the reason
+  is kept and handed out once by ``take_fallback_notice`` (the CLI prints it, the desktop shows
+  it), so the user knows why the voice sounds robotic.
+
+Every text goes through ``speakable`` first (numbers, "A/B", "p99", symbols said as words) and
+is cut into pieces by ``split_for_speech`` so speech can start after the first piece;
+``engine.speech.prepared`` renders pieces in the background and caches them, and
+``engine.speech.speaker`` plays them as they come.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import tempfile
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from engine.errors import PlaybackError, SpeechSynthesisError
-from engine.speech.audio_io import load_audio
+from engine.errors import SpeechSynthesisError
+from engine.speech.clauses import split_for_speech
+from engine.speech.neural_voice import NEURAL_VOICE_ID, NEURAL_VOICE_NAME, NeuralVoiceError
+from engine.speech.speakable import speakable
+from engine.speech.system_voice import DEFAULT_RATE_WPM
 
-DEFAULT_RATE_WPM = 175  # a calm interviewer; espeak's own default (200) sounds rushed
+__all__ = [
+    "DEFAULT_RATE_WPM",
+    "NEURAL_VOICE_ID",
+    "VoiceInfo",
+    "list_voices",
+    "resolve_voice",
+    "synthesize",
+    "synthesize_samples",
+    "render",
+    "take_fallback_notice",
+]
 
-SYNTHESIS_TIMEOUT_S = 10.0
-
-_ENGINE_LOCK = threading.Lock()
-_engine: Any = None
-# Set by pyttsx3's "finished-utterance" notification (after the WAV is written).
-_FINISHED = [threading.Event()]
-# The engine's own voice at start-up: what ``voice=None`` means, whatever was chosen before
-# (pyttsx3 keeps the last voice set, which would leak between callers).
-_DEFAULT_VOICE = [""]
+ENGINE_NEURAL = "piper"
+ENGINE_SYSTEM = "pyttsx3"
 
 
 @dataclass(frozen=True)
 class VoiceInfo:
-    """A voice the TTS engine offers (``id`` is what ``voice=`` expects)."""
+    """A voice the user can choose (``id`` is what ``voice=`` and ``--voice`` expect)."""
 
     id: str
     name: str
+    engine: str = ENGINE_SYSTEM
     languages: tuple[str, ...] = ()
+    default: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``voices --json`` entry."""
+        return {
+            "engine": self.engine,
+            "id": self.id,
+            "name": self.name,
+            "default": self.default,
+            "languages": list(self.languages),
+        }
 
 
-def _get_engine() -> Any:
-    """The process-wide pyttsx3 engine (call with ``_ENGINE_LOCK`` held)."""
-    global _engine
-    if _engine is None:
-        try:
-            import pyttsx3
+class SpeechEngine(Protocol):
+    """One voice of one engine, ready to render pieces of speakable text."""
 
-            engine = pyttsx3.init()
-            engine.connect("finished-utterance", _on_finished_utterance)
-            _DEFAULT_VOICE[0] = str(engine.getProperty("voice") or "")
-            _engine = engine
-        except Exception as exc:  # missing espeak-ng shows up as OSError/RuntimeError
+    voice_id: str
+    engine: str
+    sample_rate: int
+    cache_key: str  # what rendered pieces are cached under
+
+    def pieces(self, text: str) -> list[str]:
+        """How ``text`` is cut for rendering (each piece is rendered and cached apart)."""
+        ...
+
+    def render(self, piece: str, rate_wpm: float, volume: float) -> np.ndarray:
+        """float32 mono samples at ``sample_rate`` for one piece."""
+        ...
+
+
+class _NeuralEngine:
+    engine = ENGINE_NEURAL
+
+    def __init__(self, voice: Any) -> None:
+        self._voice = voice
+        self.voice_id = NEURAL_VOICE_ID
+        self.sample_rate = int(voice.sample_rate)
+        self.cache_key = f"{ENGINE_NEURAL}:{voice.model_path}"
+
+    def pieces(self, text: str) -> list[str]:
+        return split_for_speech(text)
+
+    def render(self, piece: str, rate_wpm: float, volume: float) -> np.ndarray:
+        return self._voice.render(piece, rate_wpm, volume)
+
+
+class _SystemEngine:
+    """pyttsx3 renders a whole line in ~20 ms, so it is not cut into pieces."""
+
+    engine = ENGINE_SYSTEM
+    sample_rate = 22050  # espeak-ng's output rate; checked on every render
+
+    def __init__(self, voice_id: str | None) -> None:
+        self.voice_id = voice_id or ""
+        self.cache_key = f"{ENGINE_SYSTEM}:{self.voice_id}"
+
+    def pieces(self, text: str) -> list[str]:
+        return [" ".join(text.split())]
+
+    def render(self, piece: str, rate_wpm: float, volume: float) -> np.ndarray:
+        import soundfile
+
+        from engine.speech.system_voice import render_system_wav
+
+        with tempfile.TemporaryDirectory(prefix="mockinterview-tts-") as folder:
+            wav = render_system_wav(
+                piece, Path(folder) / "speech.wav", voice=self.voice_id or None, rate=int(rate_wpm)
+            )
+            samples, rate = soundfile.read(str(wav), dtype="float32", always_2d=True)
+        mono = samples.mean(axis=1).astype(np.float32)
+        if int(rate) != self.sample_rate:
+            from engine.speech.audio_io import resample
+
+            mono = resample(mono, int(rate), self.sample_rate)
+        return np.clip(mono * float(volume), -1.0, 1.0) if volume != 1.0 else mono
+
+
+_STATE_LOCK = threading.Lock()
+_fallback: dict[str, Any] = {"reason": None, "told": False}
+
+
+def _neural_engine(model_path: str | Path | None) -> _NeuralEngine:
+    from engine.speech.neural_voice import load_neural_voice
+
+    return _NeuralEngine(load_neural_voice(model_path))
+
+
+def resolve_voice(voice: str | None = None, model_path: str | Path | None = None) -> SpeechEngine:
+    """The engine that will speak for ``voice`` (None or "" = the default, neural, voice).
+
+    The neural voice is tried for the default and for its own id; when it cannot load, the
+    system's default voice is used and the reason is kept for ``take_fallback_notice``.
+
+    Args:
+        voice: an id from ``list_voices`` (a pyttsx3 id or ``NEURAL_VOICE_ID``), or None.
+        model_path: load this Piper model instead of the bundled one (tests use it).
+
+    Raises:
+        SpeechSynthesisError: an unknown voice id, or no engine at all can speak.
+    """
+    if voice and voice != NEURAL_VOICE_ID:
+        from engine.speech.system_voice import list_system_voices
+
+        if voice not in {v.id for v in list_system_voices()}:
             raise SpeechSynthesisError(
-                f"no text-to-speech engine available (is espeak-ng installed?): {exc}"
-            ) from exc
-    return _engine
+                f"unknown voice {voice!r}; `mockinterview voices` lists the ids"
+            )
+        return _SystemEngine(voice)
+    try:
+        return _neural_engine(model_path)
+    except NeuralVoiceError as exc:
+        with _STATE_LOCK:
+            if _fallback["reason"] != str(exc):
+                _fallback["reason"] = str(exc)
+                _fallback["told"] = False
+        return _SystemEngine(None)
 
 
-def _on_finished_utterance(completed: bool = True, **_: Any) -> None:
-    if completed:
-        _FINISHED[0].set()
+def take_fallback_notice() -> str | None:
+    """Why the system voice speaks instead of the neural one, the first time it is asked; else None.
+
+    "Once" is per process and per reason: the CLI prints it for one command, the desktop shows
+    it on the first interview or preview, and a different failure later is told again.
+    """
+    with _STATE_LOCK:
+        reason = _fallback["reason"]
+        if reason is None or _fallback["told"]:
+            return None
+        _fallback["told"] = True
+    return f"The natural neural voice could not load, so the system voice speaks instead: {reason}."
 
 
-def list_voices() -> list[VoiceInfo]:
-    """All voices of the TTS engine, English ones first (the app's questions are English)."""
-    with _ENGINE_LOCK:
-        raw = _get_engine().getProperty("voices") or []
-    voices = [
-        VoiceInfo(
-            id=str(v.id),
-            name=str(v.name),
-            languages=tuple(_as_text(lang) for lang in (v.languages or ())),
+def list_voices(model_path: str | Path | None = None) -> list[VoiceInfo]:
+    """Every voice the user can choose: the neural voice first (the default), then pyttsx3's.
+
+    When the neural voice cannot load it is left out, the system default voice is marked
+    default, and ``take_fallback_notice`` says why.
+
+    Raises:
+        SpeechSynthesisError: neither engine is available.
+    """
+    from engine.speech.system_voice import list_system_voices
+
+    voices: list[VoiceInfo] = []
+    neural_ok = isinstance(resolve_voice(None, model_path), _NeuralEngine)
+    if neural_ok:
+        voices.append(
+            VoiceInfo(NEURAL_VOICE_ID, NEURAL_VOICE_NAME, ENGINE_NEURAL, ("en-us",), default=True)
         )
-        for v in raw
-    ]
-    return sorted(voices, key=lambda v: (not _is_english(v), v.name.lower()))
+    try:
+        system = list_system_voices()
+    except SpeechSynthesisError:
+        if not voices:
+            raise
+        system = []
+    for index, voice in enumerate(system):
+        voices.append(
+            VoiceInfo(
+                voice.id,
+                voice.name,
+                ENGINE_SYSTEM,
+                voice.languages,
+                default=not neural_ok and index == 0,
+            )
+        )
+    return voices
+
+
+def speakable_text(text: str) -> str:
+    """``text`` as it will be said; refuses text with nothing to say.
+
+    Raises:
+        SpeechSynthesisError: the text holds no letter or digit.
+    """
+    said = speakable(text)
+    if not any(ch.isalnum() for ch in said):
+        raise SpeechSynthesisError("nothing to say: the text holds no words")
+    return said
+
+
+def render(
+    text: str,
+    voice: str | None = None,
+    rate: int | None = None,
+    volume: float = 1.0,
+    model_path: str | Path | None = None,
+) -> tuple[np.ndarray, int]:
+    """All of ``text`` as float32 mono samples at the voice's own rate, and that rate.
+
+    Raises:
+        SpeechSynthesisError: nothing to say, an unknown voice, or synthesis failed.
+    """
+    from engine.speech.prepared import prepare
+
+    speech = prepare(text, voice=voice, rate=rate, volume=volume, model_path=model_path)
+    return speech.samples(), speech.sample_rate
 
 
 def synthesize(
-    text: str, path: str | Path, voice: str | None = None, rate: int | None = None
+    text: str,
+    path: str | Path,
+    voice: str | None = None,
+    rate: int | None = None,
+    volume: float = 1.0,
 ) -> Path:
-    """Render ``text`` to a WAV file at ``path`` (espeak's 22.05 kHz, 16-bit mono).
+    """Write ``text`` as speech to a 16-bit mono WAV at the voice's own rate (22,050 Hz).
 
     Args:
-        text: what to say; must hold at least one letter or digit.
+        text: what to say; must hold at least one word.
         path: output WAV path; parent folders are created.
-        voice: a ``VoiceInfo.id``; None is the engine's default English voice.
-        rate: speaking rate in words per minute; None means ``DEFAULT_RATE_WPM``.
+        voice: an id from ``list_voices``; None is the default (neural) voice.
+        rate: words per minute; None means ``DEFAULT_RATE_WPM``.
+        volume: 0-1 gain.
 
     Raises:
         SpeechSynthesisError: empty text, unknown voice, or the engine produced no audio.
     """
-    spoken = " ".join(str(text).split())
-    if not any(ch.isalnum() for ch in spoken):
-        raise SpeechSynthesisError("nothing to say: the text holds no words")
+    import soundfile
+
+    samples, sample_rate = render(text, voice=voice, rate=rate, volume=volume)
+    if samples.size == 0:
+        raise SpeechSynthesisError(f"text-to-speech produced no audio for {text[:40]!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    with _ENGINE_LOCK:
-        engine = _get_engine()
-        if voice:
-            known = {str(v.id) for v in engine.getProperty("voices") or []}
-            if voice not in known:
-                raise SpeechSynthesisError(f"unknown voice {voice!r}; see list_voices()")
-        chosen = voice or _DEFAULT_VOICE[0]
-        if chosen:
-            engine.setProperty("voice", chosen)
-        engine.setProperty("rate", int(rate or DEFAULT_RATE_WPM))
-        for _attempt in range(2):  # one retry: espeak may cancel a render that starts too early
-            if _render(engine, spoken, path):
-                break
-        else:
-            raise SpeechSynthesisError(
-                f"text-to-speech did not finish within {SYNTHESIS_TIMEOUT_S:.0f} s"
-            )
-    if not path.exists() or path.stat().st_size <= 44:
-        raise SpeechSynthesisError(f"text-to-speech produced no audio for {spoken[:40]!r}")
+    try:
+        soundfile.write(str(path), samples, sample_rate, subtype="PCM_16")
+    except Exception as exc:  # libsndfile errors: folder not writable, disk full
+        raise SpeechSynthesisError(f"cannot write {path}: {exc}") from exc
     return path
 
 
-def _render(engine: Any, text: str, path: Path) -> bool:
-    """One save_to_file round; True once espeak reports the utterance completed.
+def synthesize_samples(
+    text: str, voice: str | None = None, rate: int | None = None, volume: float = 1.0
+) -> np.ndarray:
+    """``text`` as float32 16 kHz mono samples (the synthetic candidate's answers)."""
+    from engine.speech.audio_io import SAMPLE_RATE, resample
 
-    espeak renders on its own thread and writes the WAV when the utterance ends, which can be
-    after ``runAndWait`` returns, so completion is awaited through pyttsx3's notification. A
-    render started while espeak still winds down the previous one can be cancelled by the
-    driver; waiting for espeak to go idle first avoids that.
-    """
-    _wait_until_espeak_idle()
-    done = _FINISHED[0]
-    done.clear()
-    try:
-        # The espeak driver prints "Audio saved to ..." on stdout; keep CLI output clean.
-        with contextlib.redirect_stdout(io.StringIO()):
-            engine.save_to_file(text, str(path))
-            engine.runAndWait()
-            return done.wait(SYNTHESIS_TIMEOUT_S) and path.exists()
-    except Exception as exc:
-        raise SpeechSynthesisError(f"text-to-speech failed: {exc}") from exc
-
-
-def _wait_until_espeak_idle(limit_s: float = 2.0) -> None:
-    try:
-        from pyttsx3.drivers import _espeak
-    except ImportError:  # another driver: nothing to wait for
-        return
-    deadline = time.monotonic() + limit_s
-    while _espeak.IsPlaying() and time.monotonic() < deadline:
-        time.sleep(0.005)  # espeak offers no idle signal
-
-
-def synthesize_samples(text: str, voice: str | None = None, rate: int | None = None) -> np.ndarray:
-    """Render ``text`` and return float32 16 kHz mono samples (synthetic spoken answers)."""
-    with tempfile.TemporaryDirectory(prefix="mockinterview-tts-") as folder:
-        wav = synthesize(text, Path(folder) / "speech.wav", voice=voice, rate=rate)
-        return load_audio(wav)
-
-
-class Speaker:
-    """Speaks text aloud without blocking the caller: render, then play, on a worker thread.
-
-    ``speak`` checks for an output device first and raises ``PlaybackError`` at once when there
-    is none, so a caller can show the text instead of waiting for a callback that never comes.
-    A new ``speak`` or ``stop`` supersedes the current speech; every ``speak`` gets exactly one
-    ``on_finished`` (or ``on_error``) call.
-    """
-
-    def __init__(
-        self, voice: str | None = None, rate: int | None = None, device: int | str | None = None
-    ) -> None:
-        from engine.speech.playback import Player
-
-        self.voice = voice
-        self.rate = rate
-        self._player = Player(device=device)
-        self._lock = threading.Lock()
-        self._generation = 0
-        self._idle = threading.Event()
-        self._idle.set()
-        self._folder = tempfile.TemporaryDirectory(prefix="mockinterview-voice-")
-
-    @property
-    def is_speaking(self) -> bool:
-        """True from ``speak`` until the speech ends, is stopped, or fails."""
-        return not self._idle.is_set()
-
-    def speak(
-        self,
-        text: str,
-        on_finished: Callable[[], None] | None = None,
-        on_error: Callable[[Exception], None] | None = None,
-    ) -> None:
-        """Start saying ``text``, replacing whatever is being said. Returns at once.
-
-        Args:
-            text: the words to say.
-            on_finished: called on a worker thread when playback ends or is stopped.
-            on_error: called with the ``MockInterviewError`` if synthesis or playback fails
-                (when absent, ``on_finished`` is called instead so a caller never hangs).
-
-        Raises:
-            PlaybackError: there is no output device at all.
-        """
-        self._player.check_output_device()
-        self.stop()
-        with self._lock:
-            self._generation += 1
-            generation = self._generation
-            self._idle.clear()
-        worker = threading.Thread(
-            target=self._speak_worker,
-            args=(text, generation, on_finished, on_error),
-            name="speaker",
-            daemon=True,
-        )
-        worker.start()
-
-    def stop(self) -> None:
-        """Stop speaking now (skip); the current speech's ``on_finished`` still fires once."""
-        with self._lock:
-            self._generation += 1
-            self._idle.set()
-        self._player.stop()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the current speech is over; True if it ended within ``timeout``."""
-        return self._idle.wait(timeout)
-
-    def _speak_worker(
-        self,
-        text: str,
-        generation: int,
-        on_finished: Callable[[], None] | None,
-        on_error: Callable[[Exception], None] | None,
-    ) -> None:
-        def finished() -> None:
-            with self._lock:
-                if generation == self._generation:
-                    self._idle.set()
-            if on_finished is not None:
-                on_finished()
-
-        try:
-            wav = synthesize(
-                text, Path(self._folder.name) / f"say-{generation}.wav", self.voice, self.rate
-            )
-            with self._lock:
-                stale = generation != self._generation
-            if stale:
-                finished()
-                return
-            self._player.play(wav, on_finished=finished)
-        except (SpeechSynthesisError, PlaybackError) as exc:
-            with self._lock:
-                if generation == self._generation:
-                    self._idle.set()
-            if on_error is not None:
-                on_error(exc)
-            elif on_finished is not None:
-                on_finished()
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace").lstrip("\x05").strip()
-    return str(value)
-
-
-def _is_english(voice: VoiceInfo) -> bool:
-    return any(lang.lower().startswith("en") for lang in voice.languages) or voice.id.endswith(
-        "/en"
-    )
+    samples, sample_rate = render(text, voice=voice, rate=rate, volume=volume)
+    return resample(samples, sample_rate, SAMPLE_RATE)

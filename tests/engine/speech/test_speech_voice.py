@@ -15,7 +15,8 @@ from speech_helpers import wer
 
 from engine.errors import SpeechSynthesisError
 from engine.speech.audio_io import SAMPLE_RATE, load_audio
-from engine.speech.voice import Speaker, list_voices, synthesize, synthesize_samples
+from engine.speech.speaker import Speaker
+from engine.speech.voice import list_voices, synthesize, synthesize_samples
 from tests.conftest import REPO_ROOT
 
 # Digit-free interviewer lines (espeak reads numbers in ways Whisper spells differently).
@@ -117,7 +118,7 @@ def test_without_an_output_device_the_speaker_says_so_at_once(tmp_path):
     script = textwrap.dedent(
         """
         from engine.errors import PlaybackError
-        from engine.speech.voice import Speaker
+        from engine.speech.speaker import Speaker
         try:
             Speaker().speak("Hello")
         except PlaybackError as exc:
