@@ -31,6 +31,8 @@ COMMAND_MODULES = {
     "import": "engine.cli.import_cmd",
     "regrade": "engine.cli.regrade_cmd",
     "report": "engine.cli.report_cmd",
+    "voices": "engine.cli.voices_cmd",
+    "say": "engine.cli.say_cmd",
 }
 
 
@@ -107,6 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("session", metavar="SESSION")
     report.add_argument("--format", required=True, choices=("html", "md", "pdf"))
     report.add_argument("-o", "--output", required=True, metavar="FILE")
+
+    voices = sub.add_parser("voices", help="list the voices the interviewer can speak with")
+    voices.add_argument("--json", action="store_true")
+
+    say = sub.add_parser("say", help="write spoken text to a WAV file")
+    say.add_argument("text", metavar="TEXT")
+    say.add_argument("-o", "--output", required=True, metavar="FILE.wav")
+    say.add_argument("--voice", metavar="ID", help="a voice id from `mockinterview voices`")
+    say.add_argument("--rate", type=int, metavar="WPM", help="words per minute (default 175)")
+    say.add_argument("--volume", type=float, default=1.0, metavar="V", help="0 to 1")
     return parser
 
 

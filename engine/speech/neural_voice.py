@@ -127,7 +127,7 @@ def _load_piper(path: Path) -> Any:
         voice = PiperVoice.load(path, config_path=config)
         voice.synthesize  # noqa: B018 - the attribute must exist on a usable voice
     except Exception as exc:  # onnxruntime's InvalidProtobuf/Fail, JSON errors, KeyError
-        detail = " ".join(str(exc).split())[:200]
+        detail = " ".join(str(exc).split())[:200].rstrip(".")
         raise NeuralVoiceError(
             f"the neural voice model {path.name} is corrupt or unreadable ({detail})"
         ) from exc
