@@ -94,6 +94,8 @@ def default_model_path() -> Path:
 def load_neural_voice(model_path: str | Path | None = None) -> NeuralVoice:
     """The Piper voice at ``model_path`` (the default model when None), loaded once per path.
 
+    Loading takes about a second (model plus one warm-up render): call it off the UI thread.
+
     Args:
         model_path: an ``.onnx`` Piper model with its ``.onnx.json`` config beside it.
 
@@ -107,6 +109,9 @@ def load_neural_voice(model_path: str | Path | None = None) -> NeuralVoice:
         if key in _loaded:
             return _loaded[key]
         voice = NeuralVoice(_load_piper(path), path)
+        # onnxruntime's first run allocates and plans (~0.3 s more than later runs); pay it now,
+        # while loading, rather than on the first question.
+        voice.render("Hello.", NATIVE_WPM)
         _loaded[key] = voice
         return voice
 
@@ -124,8 +129,22 @@ def _load_piper(path: Path) -> Any:
     if not config.is_file():
         raise NeuralVoiceError(f"the neural voice config {config} does not exist")
     try:
-        voice = PiperVoice.load(path, config_path=config)
-        voice.synthesize  # noqa: B018 - the attribute must exist on a usable voice
+        import json
+
+        import onnxruntime
+        from piper.config import PiperConfig
+
+        options = onnxruntime.SessionOptions()
+        # Idle onnxruntime threads spin by default, burning the core Whisper and the window
+        # need between pieces; blocking instead costs nothing measurable per piece.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.inter_op_num_threads = 1
+        voice = PiperVoice(
+            config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
+            session=onnxruntime.InferenceSession(
+                str(path), sess_options=options, providers=["CPUExecutionProvider"]
+            ),
+        )
     except Exception as exc:  # onnxruntime's InvalidProtobuf/Fail, JSON errors, KeyError
         detail = " ".join(str(exc).split())[:200].rstrip(".")
         raise NeuralVoiceError(

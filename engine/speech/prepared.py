@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,7 @@ class _Piece:
         self.samples: np.ndarray | None = None
         self.error: BaseException | None = None
         self.started = False
+        self.rendered_at: float | None = None  # perf_counter when done (tests, benchmarks)
         self.ready = threading.Event()
 
     def render(self) -> None:
@@ -50,6 +52,7 @@ class _Piece:
         except BaseException as exc:  # handed to the reader, who raises it in its own thread
             self.error = exc
         finally:
+            self.rendered_at = time.perf_counter()
             self.ready.set()
 
 

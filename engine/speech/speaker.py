@@ -111,6 +111,7 @@ class Speaker:
             generation = self._generation
             self._idle.clear()
             self.last_started_at = started
+            self._stream = None  # first_audio_delay_s must not read the previous line's stream
         worker = threading.Thread(
             target=self._speak_worker,
             args=(text, generation, on_finished, on_error),
@@ -166,10 +167,12 @@ class Speaker:
                 speech.sample_rate, device=self.device, on_finished=lambda: report(None)
             )
             with self._lock:
-                if generation != self._generation:
-                    report(None)
-                    return
-                self._stream = stream
+                stale = generation != self._generation
+                if not stale:
+                    self._stream = stream
+            if stale:  # stopped or replaced while rendering: report outside the lock
+                report(None)
+                return
             stream.start()
             for chunk in speech.chunks():
                 if not self._current(generation):
