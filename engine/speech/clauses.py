@@ -26,7 +26,7 @@ LONG_SENTENCE_WORDS = 12
 LONG_PIECE_WORDS = 14
 """A clause longer than this is cut again before a conjunction."""
 
-OPENING_MAX_WORDS = 9
+OPENING_MAX_WORDS = 7
 """The opening piece of a sentence is cut to at most this many words when a break allows."""
 
 MIN_PIECE_WORDS = 3

@@ -165,13 +165,16 @@ def resolve_voice(voice: str | None = None, model_path: str | Path | None = None
             )
         return _SystemEngine(voice)
     try:
-        return _neural_engine(model_path)
+        engine = _neural_engine(model_path)
     except NeuralVoiceError as exc:
         with _STATE_LOCK:
             if _fallback["reason"] != str(exc):
                 _fallback["reason"] = str(exc)
                 _fallback["told"] = False
         return _SystemEngine(None)
+    with _STATE_LOCK:  # the neural voice works (again): nothing to explain any more
+        _fallback["reason"] = None
+    return engine
 
 
 def take_fallback_notice() -> str | None:
