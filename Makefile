@@ -67,6 +67,7 @@ bench: setup llm-server-deps
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/llm_grade.py --runs 5
+	$(BIN)/python bench/voice_latency.py --json
 
 clean:
 	rm -rf $(VENV) build *.egg-info artifacts
