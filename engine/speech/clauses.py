@@ -8,7 +8,7 @@ of that, and the rest renders while that clause plays. So:
 - text is cut into sentences first, and sentences are never merged, so the same sentence gives
   the same pieces wherever it appears (pre-synthesised pieces are found again by their text);
 - a long sentence is cut after commas, semicolons and colons and around dashes, and a still long
-  piece before "and", "but", "so", "because", "which", ...;
+  piece once before the "and", "but", "because", "which", ... nearest its middle;
 - a long opening piece is cut once more at the first natural break within its first few words
   (prepositions count there), because the opening piece decides how soon the voice starts;
 - pieces too short to sound natural on their own are joined to a neighbour.
@@ -73,10 +73,7 @@ def _split_sentence(words: list[str]) -> list[list[str]]:
     clauses = _cut(words, _clause_breaks(words))
     pieces: list[list[str]] = []
     for clause in clauses:
-        if len(clause) > LONG_PIECE_WORDS:
-            pieces.extend(_cut(clause, _word_breaks(clause, _CONJUNCTIONS)))
-        else:
-            pieces.append(clause)
+        pieces.extend(_halve(clause))
     pieces = _join_short(pieces)
     head = pieces[0]
     if len(head) > OPENING_MAX_WORDS:
@@ -84,6 +81,21 @@ def _split_sentence(words: list[str]) -> list[list[str]]:
         if cut:
             pieces[0:1] = [head[:cut], head[cut:]]
     return pieces
+
+
+def _halve(words: list[str]) -> list[list[str]]:
+    """Cut a long clause before the conjunction nearest its middle, again while still long.
+
+    One cut at a time, not one at every conjunction: "what would you do / if it rises / while
+    ..." sounds choppy, and each later piece only has to be ready before the one before ends.
+    """
+    if len(words) <= LONG_PIECE_WORDS:
+        return [words]
+    breaks = _word_breaks(words, _CONJUNCTIONS)
+    if not breaks:
+        return [words]
+    cut = min(breaks, key=lambda index: abs(index - len(words) / 2))
+    return _halve(words[:cut]) + _halve(words[cut:])
 
 
 def _clause_breaks(words: list[str]) -> list[int]:
