@@ -99,6 +99,9 @@ MIN_ANSWER_LIMIT_S = 30.0
 CLARIFICATIONS_BEFORE_NUDGE = 3
 """After this many clarifying questions on one question, the interviewer nudges to start."""
 
+PREPARED_PROBES = 6
+"""Bank follow-ups rendered ahead while the candidate answers (each is a second or two of audio)."""
+
 CLOSING_LINE = "That's all the questions I have. Thank you, your report is ready."
 NUDGE_LINE = "Let's get going now. Make reasonable assumptions where you need them, and start."
 NOTHING_HEARD_LINE = "Sorry, I didn't catch anything there. Here it is again."
@@ -234,15 +237,24 @@ class Interview:
     def lines_to_prepare(self) -> list[str]:
         """Lines the interviewer may say next that are known already, for a voice to render ahead.
 
-        They are the next question (context and prompt), the transitions into it and the closing.
-        Follow-ups are left out: which one comes depends on the answer. The voice caches by
-        sentence, so these parts are found again inside the full line that is finally spoken.
+        They are the current question's bank follow-ups not asked yet (which one comes depends
+        on the answer, but they are few and short), the transitions, the next question (context
+        and prompt) and the closing, in the order they may be needed. Probes the LLM words are
+        known only after the answer. The voice caches by sentence, so these parts are found again
+        inside the full line that is finally spoken.
         """
-        lines = ["Thanks. Next question.", "Thanks. Last question.", CLOSING_LINE]
+        lines: list[str] = []
+        if self._state is not None:
+            asked = set(self.asked_probes)
+            bank = self._state.question.follow_ups
+            probes = [spoken(f.text) for f in bank if f.text not in asked]
+            lines += [probe for probe in probes if probe not in asked][:PREPARED_PROBES]
+        lines += ["Thanks. Next question.", "Thanks. Last question."]
         following = self._index + 1
         if 0 <= following < len(self._questions):
             question = self._questions[following]
-            lines.insert(0, join_sentences(spoken(question.context), spoken(question.prompt)))
+            lines.append(join_sentences(spoken(question.context), spoken(question.prompt)))
+        lines.append(CLOSING_LINE)
         return lines
 
     def answer_limit_s(self, question: Question | None = None) -> float | None:
