@@ -9,6 +9,9 @@ real interview state machine, which answers a clarifying question, grades every 
 follow-ups and moves on. The session is saved like any other and its report is written next to
 it, so the demo doubles as a sample of what a user gets.
 
+Nothing is played, so the demo renders each line when it is said and does not render ahead
+(on two busy cores, rendering lines that may never be said only slows it down).
+
 Only the candidate is synthetic; nothing else is faked. The demo plays the host role that the
 desktop controller plays in the app (speak, record, transcribe, save), so it is also the
 reference for how a host drives ``engine.interviewer.state_machine.Interview``.
@@ -238,15 +241,6 @@ class _DemoHost:
         _synthesize(action.text, path, voice=self.interviewer_voice)
         label = "Interviewer" if action.purpose != "follow_up" else "Interviewer follow-up"
         self.progress(f"  {label}: {_shorten(action.text)}")
-        self._prepare_ahead()
-
-    def _prepare_ahead(self) -> None:
-        """Render the interviewer's next lines while the candidate answers, as the app does."""
-        from engine.speech.prepared import prepare
-
-        for line in self.interview.lines_to_prepare():
-            with contextlib.suppress(MockInterviewError):  # a hint only; speaking reports errors
-                prepare(line, voice=self.interviewer_voice, urgent=False)
 
     def answer(self, action: Action) -> Action:
         from engine.speech.audio_io import SAMPLE_RATE
