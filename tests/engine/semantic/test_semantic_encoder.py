@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from engine.semantic import EMBEDDING_DIM, EmbeddingUnavailable, load_encoder
+from engine.semantic import encoder as encoder_module
 from engine.semantic.model_files import MODEL_DIR_ENV
 from tests.conftest import TEST_DATA_DIR
 
@@ -47,6 +48,18 @@ def test_result_is_normalised_float32_in_input_order(encoder):
     # Batching and sorting by length must not change or reorder a text's vector.
     alone = np.vstack([encoder.encode([text]) for text in texts])
     np.testing.assert_allclose(vectors, alone, atol=1e-5)
+
+
+def test_many_texts_of_mixed_lengths_match_one_at_a_time(encoder, monkeypatch):
+    """Long and short texts, some of equal length, over several chunks and attention groups."""
+    monkeypatch.setattr(encoder_module, "_CHUNK_TOKENS", 500)
+    sentence = "we would segment retention by cohort and platform before changing the ranking"
+    words = sentence.split(" ")
+    texts = [" ".join(words[: 1 + i % len(words)]) * (1 + i // 7) for i in range(60)]
+    texts += ["same length text one", "same length text two", "x " * 400]
+    together = encoder.encode(texts)
+    alone = np.vstack([encoder.encode([text]) for text in texts])
+    np.testing.assert_allclose(together, alone, atol=2e-5)
 
 
 def test_empty_input_gives_empty_matrix(encoder):
