@@ -81,7 +81,8 @@ class EmbeddingCache:
     def _read(self) -> dict[bytes, np.ndarray]:
         """The file's entries, or none if it is missing or unusable (never raises)."""
         try:
-            with np.load(self.path, allow_pickle=False) as data:
+            # Open the file ourselves: np.load leaks its handle when the zip is damaged.
+            with self.path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
                 model = str(data["model"])
                 keys = data["keys"]
                 vectors = data["vectors"]
