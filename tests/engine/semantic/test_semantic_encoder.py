@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from engine.errors import ConfigError
 from engine.semantic import EMBEDDING_DIM, EmbeddingUnavailable, load_encoder
 from engine.semantic import encoder as encoder_module
 from engine.semantic.model_files import MODEL_DIR_ENV
@@ -25,9 +26,12 @@ def encoder():
     return load_encoder()
 
 
-def test_vectors_match_sentence_transformers_reference(encoder):
+@pytest.mark.parametrize("precision", ["int8", "float32"])
+def test_vectors_match_sentence_transformers_reference(precision):
     """Every reference sentence (short, > 256 tokens, digits, disfluent, non-English, empty)
-    comes out as sentence-transformers made it."""
+    comes out as sentence-transformers made it, with int8 products (default) and float32."""
+    encoder = load_encoder(precision=precision)
+    assert encoder.precision == precision  # int8 must not have fallen back silently
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
     items = reference["items"]
     assert len(items) >= 20
@@ -141,6 +145,19 @@ def test_very_long_text_is_truncated_not_rejected(encoder):
 
 def test_same_encoder_is_shared(encoder):
     assert load_encoder() is encoder
+    assert encoder.precision == "int8"
+
+
+def test_int8_and_float32_agree_on_answer_sentences(encoder):
+    texts = [text for text, _ in PARAPHRASES] + SKIP_QUESTION_POINTS
+    fast = encoder.encode(texts)
+    exact = load_encoder(precision="float32").encode(texts)
+    assert float(np.min(np.sum(fast * exact, axis=1))) >= 0.99
+
+
+def test_unknown_precision_is_a_config_error():
+    with pytest.raises(ConfigError, match="unknown embedding precision 'int4'"):
+        load_encoder(precision="int4")
 
 
 def test_missing_model_folder_raises_with_reason(tmp_path: Path, monkeypatch):
