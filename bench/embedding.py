@@ -11,8 +11,9 @@ machine may be shared and CPU time shows the cost without other people's load):
 
     .venv/bin/python bench/embedding.py [--runs 7] [--threads N] [--json]
 
-``--threads`` sets OPENBLAS_NUM_THREADS for this process (default: OpenBLAS's own choice, one
-thread per core).
+``--threads`` sets OpenBLAS's and onnxruntime's thread counts (default: one per core; with int8
+products the encoder itself keeps OpenBLAS to one thread). ``--precision float32`` measures the
+exact path.
 """
 
 from __future__ import annotations
@@ -40,10 +41,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--precision", choices=("int8", "float32"), default="int8")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.threads:
         os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)  # before numpy is imported
+        os.environ["MOCKINTERVIEW_EMBEDDING_THREADS"] = str(args.threads)  # onnxruntime
+    os.environ["MOCKINTERVIEW_EMBEDDING_PRECISION"] = args.precision
     sys.path.insert(0, str(REPO_ROOT))
     tmp = tempfile.TemporaryDirectory()
     os.environ["MOCKINTERVIEW_DATA_DIR"] = tmp.name
@@ -102,9 +106,8 @@ def load_times(runs: int) -> list[float]:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     times = []
     for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", LOAD_SNIPPET], env=env, capture_output=True, text=True, check=True
-        )
+        command = [sys.executable, "-c", LOAD_SNIPPET]
+        out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
         times.append(float(out.stdout.strip()))
     return times
 

@@ -28,6 +28,7 @@ padding (see :mod:`engine.semantic.bert`); cost is about proportional to the num
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -99,17 +100,46 @@ class SentenceEncoder:
             return out
         token_ids = [enc.ids for enc in self._tokenizer.encode_batch(texts)]  # type: ignore[attr-defined]
         lengths = np.fromiter((len(ids) for ids in token_ids), dtype=np.int64, count=len(texts))
-        for rows in _token_chunks(lengths, _CHUNK_TOKENS):
-            out[rows] = encode_tokens(
-                self._weights, [token_ids[row] for row in rows], self._products
-            )
+        with self._blas_threads():
+            for rows in _token_chunks(lengths, _CHUNK_TOKENS):
+                out[rows] = encode_tokens(
+                    self._weights, [token_ids[row] for row in rows], self._products
+                )
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         out /= np.maximum(norms, np.float32(1e-12))
         return out
 
+    def _blas_threads(self) -> contextlib.AbstractContextManager:
+        """With int8 products, keep OpenBLAS to one thread while encoding.
+
+        What is left for OpenBLAS then is tiny (attention blocks, 8-channel products), and its
+        worker threads busy-wait: on a machine whose cores are busy (Whisper, the UI, other
+        programs) a second BLAS thread made the encoder several times slower, never faster.
+        """
+        if self.precision != "int8":
+            return contextlib.nullcontext()
+        return _single_blas_thread()
+
     def token_count(self, text: str) -> int:
         """How many tokens ``text`` becomes (special tokens included, after truncation)."""
         return len(self._tokenizer.encode(text).ids)  # type: ignore[attr-defined]
+
+
+def _single_blas_thread() -> contextlib.AbstractContextManager:
+    """A context that limits BLAS libraries to one thread (a no-op without threadpoolctl)."""
+    global _controller
+    try:
+        if _controller is None:
+            from threadpoolctl import ThreadpoolController
+
+            _controller = ThreadpoolController()
+        return _controller.limit(limits=1, user_api="blas")
+    except Exception as exc:  # threadpoolctl missing or unable to inspect the libraries
+        log.debug("cannot limit BLAS threads: %s", exc)
+        return contextlib.nullcontext()
+
+
+_controller = None
 
 
 def _token_chunks(lengths: np.ndarray, budget: int) -> Iterator[np.ndarray]:
@@ -166,7 +196,8 @@ def _load(folder: Path, precision: str) -> SentenceEncoder:
     if precision == "int8":
         try:
             calibration = [enc.ids for enc in tokenizer.encode_batch(list(CALIBRATION_TEXTS))]
-            products = Int8Products.build(weights, calibration)
+            with _single_blas_thread():
+                products = Int8Products.build(weights, calibration)
         except Exception as exc:  # ImportError, or onnxruntime refusing the model: run float32
             log.warning("int8 embedding products unavailable (%s); using float32", exc)
             precision = "float32"
