@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     "import": "engine.cli.import_cmd",
     "regrade": "engine.cli.regrade_cmd",
     "report": "engine.cli.report_cmd",
+    "plan": "engine.cli.plan_cmd",
 }
 
 
@@ -107,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("session", metavar="SESSION")
     report.add_argument("--format", required=True, choices=("html", "md", "pdf"))
     report.add_argument("-o", "--output", required=True, metavar="FILE")
+
+    plan = sub.add_parser("plan", help="today's practice: questions aimed at your weakest skill")
+    plan.add_argument("--job-description", metavar="FILE", help="rank questions for this job ad")
+    plan.add_argument("--date", metavar="YYYY-MM-DD", help="plan for this day (default today)")
+    plan.add_argument("--count", type=int, default=3, metavar="N", help="how many questions")
+    plan.add_argument("--json", action="store_true")
     return parser
 
 
