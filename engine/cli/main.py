@@ -32,6 +32,7 @@ COMMAND_MODULES = {
     "regrade": "engine.cli.regrade_cmd",
     "report": "engine.cli.report_cmd",
     "plan": "engine.cli.plan_cmd",
+    "retry": "engine.cli.retry_cmd",
 }
 
 
@@ -114,6 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--date", metavar="YYYY-MM-DD", help="plan for this day (default today)")
     plan.add_argument("--count", type=int, default=3, metavar="N", help="how many questions")
     plan.add_argument("--json", action="store_true")
+
+    retry = sub.add_parser("retry", help="answer a stored session's question again and compare")
+    retry.add_argument("session", metavar="SESSION", help="id from `sessions list`, or a folder")
+    retry.add_argument("--question", type=int, default=1, metavar="N", help="question number")
+    retry.add_argument(
+        "--answer", metavar="PATH", help="the new answer (.txt, .json or audio); default: record"
+    )
+    retry.add_argument("--engine", choices=ENGINES, default="offline")
+    retry.add_argument("--model", metavar="M", help="Whisper model folder or name")
+    retry.add_argument("--json", action="store_true")
     return parser
 
 

@@ -56,3 +56,22 @@ def save_attempt(question_id: str, day: date, scores: dict[str, int], hour: int 
     session.status = STATUS_COMPLETE
     save_session(session)
     return session
+
+
+def save_graded_answer(question_id: str, text: str):
+    """Save an interview session in which ``text`` was answered and graded by the real grader."""
+    from engine.grading.base import GradeRequest
+    from engine.grading.engines import make_grader
+    from engine.transcript import Transcript
+
+    question = default_bank().get(question_id)
+    transcript = Transcript.from_text(text)
+    grade = make_grader("offline").grade(GradeRequest(question=question, transcript=transcript))
+    session = create_session(kind="interview", settings={"engine": "offline"}, title=question.id)
+    turn = Turn(index=1, role=ROLE_ANSWER, prompt=question.prompt, transcript=transcript)
+    turn.add_grading(GradingRecord(grade))
+    ref = {**question.to_ref(), "time_limit_s": question.time_limit_s}
+    session.questions.append(QuestionRecord(question=ref, turns=[turn]))
+    session.status = STATUS_COMPLETE
+    save_session(session)
+    return session
