@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--engine", choices=ENGINES, default="offline")
     demo.add_argument("--questions", type=int, default=2, metavar="N", help="how many questions")
     demo.add_argument("--model", metavar="M", help="Whisper model folder or name")
+    demo.add_argument(
+        "--loop",
+        nargs="?",
+        const="onsite-45",
+        metavar="FORMAT",
+        help="run the questions as one timed interview loop (onsite-45, screen-30)",
+    )
 
     transcribe = sub.add_parser("transcribe", help="transcribe an audio file with local Whisper")
     transcribe.add_argument("audio", metavar="AUDIO")
