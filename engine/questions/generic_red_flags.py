@@ -113,7 +113,7 @@ BY_CATEGORY: dict[str, tuple[RedFlag, ...]] = {
             "tradeoffs",
             (
                 "Both metrics matter equally, so I don't think we can pick one.",
-                "It really depends, I'd leave the decision to leadership.",
+                "It really depends, I wouldn't commit to either option.",
             ),
         ),
         RedFlag(
