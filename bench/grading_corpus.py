@@ -64,6 +64,16 @@ ADVERSARIAL_FAMILIES: tuple[str, ...] = (
     "other_language",
     "long_shallow",
 )
+# The overall-score ceilings issue 10 sets: an answer that does not address the question scores
+# at most 1.5, a template, jargon list or signpost-only answer at most 1.8, however fluent.
+# The other adversarial families have no number in the issue; their label (1-2) is the guide.
+FAMILY_CEILINGS: dict[str, float] = {
+    "off_topic_strong": 1.5,
+    "off_topic_chat": 1.5,
+    "template": 1.8,
+    "jargon": 1.8,
+    "signpost_only": 1.8,
+}
 # The label range each family may take; anything outside means the family or label is wrong.
 FAMILY_LABELS: dict[str, tuple[int, int]] = {
     "strong_plain": (4, 4),
