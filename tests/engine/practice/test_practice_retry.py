@@ -79,3 +79,20 @@ def test_retry_of_a_missing_question_number_is_a_clear_error(tmp_path, capsys):
     assert main(["retry", first.id, "--question", "3", "--answer", str(tmp_path / "x.txt")]) == 1
     err = capsys.readouterr().err
     assert "has 1 question" in err and "--question must be 1-1" in err
+
+
+def test_attempts_of_one_question_are_grouped_with_their_trend(tmp_path, capsys):
+    from engine.practice.attempts import group_by_question
+    from engine.practice.history import load_history
+
+    first = _first_attempt(tmp_path)
+    better = tmp_path / "better.txt"
+    better.write_text(BETTER, encoding="utf-8")
+    assert main(["retry", first.id, "--answer", str(better)]) == 0
+    save_graded_answer("design-ads-ranking", BETTER)
+    groups = group_by_question(load_history())
+    assert groups[0].question_id == QUESTION_ID
+    assert len(groups[0].attempts) == 2
+    assert groups[0].change > 0
+    assert " → " in groups[0].trend_text()
+    assert len(groups) == 2 and len(groups[1].attempts) == 1
