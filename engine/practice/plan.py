@@ -22,7 +22,7 @@ from typing import Any
 from engine.grading.allocation import KEY_STAGES
 from engine.practice.history import History
 from engine.practice.job_match import JobMatch, detect_domains, rank_for_job, shorten
-from engine.practice.schedule import REVIEW_INTERVALS_DAYS, Review, due_reviews
+from engine.practice.schedule import REVIEW_INTERVALS_DAYS, SOLID, Review, due_reviews
 from engine.practice.weakness import Weakness, rank_weaknesses, weakness_reason
 from engine.questions.model import Question
 from engine.report.builder import dimension_label
@@ -170,7 +170,9 @@ def make_plan(
             break
         take(_review_pick(review, question, today))
 
-    weakest = tuple(rank_weaknesses(history)[:WEAK_DIMENSIONS]) if not history.is_empty else ()
+    # Only dimensions below solid are weaknesses worth a pick of their own.
+    below_solid = [w for w in rank_weaknesses(history) if w.weighted_score < SOLID]
+    weakest = tuple(below_solid[:WEAK_DIMENSIONS])
     for weakness in weakest:
         if len(picks) >= size:
             break
