@@ -8,6 +8,7 @@ one data dir so that tests, benchmarks and users with several profiles can isola
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 APP_NAME = "mockinterview"
@@ -59,5 +60,26 @@ def models_dir() -> Path:
 
 
 def bundled_question_bank_dir() -> Path:
-    """The question bank shipped with the app (``question_bank/`` at the repo root)."""
-    return Path(__file__).resolve().parent.parent / "question_bank"
+    """The question bank shipped with the app (the ``question_bank`` data package)."""
+    return _package_folder("question_bank")
+
+
+def asset_path(*parts: str) -> Path:
+    """A file shipped in the ``assets`` data package: ``asset_path("demo", "answers.yaml")``."""
+    return _package_folder("assets").joinpath(*parts)
+
+
+def _package_folder(package: str) -> Path:
+    """The folder of a data package, found through the import system.
+
+    ``importlib.resources`` finds the package wherever it is installed (a wheel in any venv, an
+    editable install, a checkout on ``sys.path``), unlike a path computed from this file. The
+    question bank needs a real folder (it reports file names and line numbers, and watches
+    mtimes), which every unpacked install provides; a zipped install does not, and is refused.
+    """
+    folder = resources.files(package)
+    if not isinstance(folder, Path):
+        from engine.errors import ConfigError
+
+        raise ConfigError(f"the {package} data is inside an archive ({folder}); install unpacked")
+    return folder
