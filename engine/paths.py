@@ -69,6 +69,11 @@ def asset_path(*parts: str) -> Path:
     return _package_folder("assets").joinpath(*parts)
 
 
+def app_icon_path() -> Path:
+    """The app icon (SVG): the window icon and the Linux menu entry's icon."""
+    return asset_path("icons", "mockinterview.svg")
+
+
 def _package_folder(package: str) -> Path:
     """The folder of a data package, found through the import system.
 

@@ -31,6 +31,8 @@ COMMAND_MODULES = {
     "import": "engine.cli.import_cmd",
     "regrade": "engine.cli.regrade_cmd",
     "report": "engine.cli.report_cmd",
+    "install-desktop-entry": "engine.cli.desktop_entry_cmd",
+    "doctor": "engine.cli.doctor_cmd",
 }
 
 
@@ -107,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("session", metavar="SESSION")
     report.add_argument("--format", required=True, choices=("html", "md", "pdf"))
     report.add_argument("-o", "--output", required=True, metavar="FILE")
+
+    doctor = sub.add_parser("doctor", help="check microphone, speakers, voice, model, data, LLM")
+    doctor.add_argument("--json", action="store_true")
+
+    entry = sub.add_parser("install-desktop-entry", help="add the app to the Linux menu")
+    entry.add_argument("--uninstall", action="store_true", help="remove the entry and icon")
     return parser
 
 
