@@ -112,7 +112,7 @@ _UNEXPECTED_FIX = "please report this with the output of `mockinterview doctor -
 def check_data_dir() -> Check:
     """The data dir can be created and written, and has room for recordings."""
     from engine.paths import DATA_DIR_ENV, data_dir
-    from engine.store.atomic import storage_problem
+    from engine.storage import storage_problem
 
     move = f"point --data-dir or {DATA_DIR_ENV} at a folder on a disk with free space"
     try:

@@ -16,7 +16,12 @@ DATA_DIR_ENV = "MOCKINTERVIEW_DATA_DIR"
 
 
 def data_dir() -> Path:
-    """The root data folder, created on first use."""
+    """The root data folder, created on first use.
+
+    Raises:
+        StorageFullError: it cannot be created because the disk is full or read-only.
+        SessionError: it cannot be created for another reason (the message says which).
+    """
     override = os.environ.get(DATA_DIR_ENV)
     if override:
         root = Path(override).expanduser()
@@ -24,14 +29,22 @@ def data_dir() -> Path:
         from platformdirs import user_data_dir
 
         root = Path(user_data_dir(APP_NAME, appauthor=False))
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+    return _ensure_folder(root, "the data folder")
 
 
 def sessions_dir() -> Path:
     """Folder holding one sub-folder per session."""
-    path = data_dir() / "sessions"
-    path.mkdir(parents=True, exist_ok=True)
+    return _ensure_folder(data_dir() / "sessions", "the sessions folder")
+
+
+def _ensure_folder(path: Path, what: str) -> Path:
+    """Create ``path`` if needed; a full or read-only disk becomes one clear error."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from engine.storage import storage_error
+
+        raise storage_error(exc, f"cannot create {what} {path}") from exc
     return path
 
 
@@ -42,9 +55,7 @@ def library_index_path() -> Path:
 
 def user_questions_dir() -> Path:
     """Where users drop their own question YAML files; merged into the bank."""
-    path = data_dir() / "questions"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _ensure_folder(data_dir() / "questions", "your question folder")
 
 
 def settings_path() -> Path:
@@ -54,9 +65,7 @@ def settings_path() -> Path:
 
 def models_dir() -> Path:
     """Whisper models a user downloaded or copied in."""
-    path = data_dir() / "models"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _ensure_folder(data_dir() / "models", "the models folder")
 
 
 def bundled_question_bank_dir() -> Path:
