@@ -37,6 +37,7 @@ CHECK_NAMES = {
     "microphone": "microphone",
     "audio_output": "audio output",
     "llm": "LLM",
+    "settings": "settings",
 }
 
 
@@ -99,6 +100,20 @@ def iter_checks(
         except Exception as exc:  # a check must report, not stop the others
             detail = " ".join(str(exc).split()) or type(exc).__name__
             yield Check(check_id, FAIL, f"unexpected error: {detail}", _UNEXPECTED_FIX)
+    yield from _settings_notices()
+
+
+def _settings_notices() -> Iterator[Check]:
+    """A settings file set aside as unreadable (this run) is worth a warning of its own."""
+    from engine.settings_recovery import settings_notices
+
+    for notice in settings_notices():
+        yield Check(
+            "settings",
+            WARN,
+            notice,
+            "choose your settings again; copy anything you need from the kept file",
+        )
 
 
 def run_checks(**devices: Any) -> DoctorReport:
@@ -111,12 +126,16 @@ _UNEXPECTED_FIX = "please report this with the output of `mockinterview doctor -
 
 def check_data_dir() -> Check:
     """The data dir can be created and written, and has room for recordings."""
+    from engine.errors import SessionError
     from engine.paths import DATA_DIR_ENV, data_dir
-    from engine.storage import storage_problem
+    from engine.storage import storage_fix, storage_problem
 
     move = f"point --data-dir or {DATA_DIR_ENV} at a folder on a disk with free space"
     try:
         root = data_dir()
+    except SessionError as exc:  # the folder cannot even be created; the message says why
+        return Check("data_dir", FAIL, str(exc).split(". ")[0], move)
+    try:
         with tempfile.NamedTemporaryFile(dir=root, prefix=".doctor-") as probe:
             probe.write(b"\0" * 4096)
             probe.flush()
@@ -124,9 +143,8 @@ def check_data_dir() -> Check:
         free = shutil.disk_usage(root).free
     except OSError as exc:
         reason = storage_problem(exc) or (exc.strerror or str(exc))
-        where = exc.filename or os.environ.get(DATA_DIR_ENV) or "the data dir"
-        fix = f"free space or {move}"
-        return Check("data_dir", FAIL, f"cannot write to {where}: {reason}", fix)
+        fix = f"{storage_fix(exc)[0].lower()}{storage_fix(exc)[1:]}"
+        return Check("data_dir", FAIL, f"cannot write to {root}: {reason}", fix)
     detail = f"{root} is writable, {_megabytes(free)} free"
     if free < LOW_SPACE_BYTES:
         return Check(

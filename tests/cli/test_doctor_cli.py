@@ -111,7 +111,7 @@ def test_a_full_data_dir_fails_and_says_so(full_disk: Path, monkeypatch) -> None
     check = check_data_dir()
     assert check.status == FAIL
     assert "the disk is full" in check.detail
-    assert "free space" in check.fix
+    assert "free some space" in check.fix
 
 
 def test_a_read_only_data_dir_fails_and_says_so(read_only_disk: Path, monkeypatch) -> None:
@@ -127,3 +127,16 @@ def test_little_free_space_is_a_warning(tiny_disk: Path, monkeypatch) -> None:
     check = check_data_dir()
     assert check.status == WARN
     assert "MB free" in check.detail and "2 MB per minute" in check.detail
+
+
+def test_a_settings_file_that_is_not_json(isolated_data_dir: Path) -> None:
+    (isolated_data_dir / "settings.json").write_text('{"llm": {"model": "m",', encoding="utf-8")
+    result = _doctor("--json")
+    # One clear line on stderr, the defaults in use, the file kept for the user.
+    [warning] = [line for line in result.stderr.splitlines() if "settings.json" in line]
+    assert "is not valid JSON" in warning and "defaults are used" in warning
+    [kept] = isolated_data_dir.glob("settings.json.unreadable-*")
+    assert kept.read_text(encoding="utf-8").startswith('{"llm"')
+    checks = _by_id(json.loads(result.stdout))
+    assert checks["llm"]["status"] == OK and "no LLM configured" in checks["llm"]["detail"]
+    assert checks["settings"]["status"] == WARN and kept.name in checks["settings"]["detail"]

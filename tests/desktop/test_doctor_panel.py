@@ -8,7 +8,7 @@ import pytest
 from desktop import settings as app_settings
 from desktop.screens.setup_screen import SetupScreen
 from desktop.widgets.doctor_panel import DoctorPanel
-from engine.doctor import FAIL, OK
+from engine.doctor import FAIL, OK, WARN
 
 
 def test_missing_devices_show_each_problem_with_its_fix(qtbot, artifacts_dir) -> None:
@@ -61,3 +61,24 @@ def test_setup_screen_runs_the_checks_on_the_chosen_microphone(qtbot) -> None:
     assert "a-microphone-that-was-unplugged" in mic.detail
     assert screen.doctor_panel.isVisible()
     assert "plug in a microphone" in screen.doctor_panel.problem_list.text()
+
+
+def test_an_unreadable_desktop_settings_file_is_kept_aside_and_reported(
+    qtbot, isolated_data_dir
+) -> None:
+    ini = isolated_data_dir / app_settings.SETTINGS_FILE
+    ini.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00 not an ini file at all \xff\xfe")
+    assert app_settings.load_setup_choices() == app_settings.SetupChoices()
+    [kept] = isolated_data_dir.glob(f"{app_settings.SETTINGS_FILE}.unreadable-*")
+    assert kept.read_bytes().startswith(b"\x89PNG")
+    app_settings.save_setup_choices(app_settings.SetupChoices(count=4))
+    assert app_settings.load_setup_choices().count == 4
+    assert kept.read_bytes().startswith(b"\x89PNG")  # the next save did not destroy it
+
+    panel = DoctorPanel()
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.checked, timeout=60_000) as done:
+        panel.run(input_device="no-such-microphone", output_device="no-such-speaker")
+    settings = [check for check in done.args[0].checks if check.id == "settings"]
+    assert settings and settings[-1].status == WARN and kept.name in settings[-1].detail
+    assert kept.name in panel.problem_list.text()
