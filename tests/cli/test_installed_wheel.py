@@ -128,3 +128,23 @@ def test_wheel_runs_the_demo_outside_the_checkout(
     assert answers, result.stdout
     assert all(t["transcript"]["text"].strip() for t in answers)
     assert all((session_file.parent / t["audio"]).is_file() for t in answers)
+
+
+@pytest.mark.slow
+def test_wheel_doctor_finds_the_bundled_model_and_voice(
+    installed_app: dict[str, Path], tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [str(installed_app["script"]), "doctor", "--json"],
+        cwd=elsewhere,
+        env=_clean_env(tmp_path / "data"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    checks = {check["id"]: check for check in json.loads(result.stdout)["checks"]}
+    for check_id in ("data_dir", "whisper_model", "voice"):
+        assert checks[check_id]["status"] == "ok", checks[check_id]
+    assert str(tmp_path / "data") in checks["data_dir"]["detail"]
