@@ -17,7 +17,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _import(jfk_path: Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, HF_HUB_OFFLINE="1", **{DATA_DIR_ENV: str(data_dir)})
+    # Emergency copies of session files go to the temp dir: keep them inside this test's folder.
+    rescue_tmp = data_dir.parent.parent / "tmp"
+    rescue_tmp.mkdir(exist_ok=True)
+    env = dict(
+        os.environ, HF_HUB_OFFLINE="1", TMPDIR=str(rescue_tmp), **{DATA_DIR_ENV: str(data_dir)}
+    )
     return subprocess.run(
         [sys.executable, "-m", "engine", "import", str(jfk_path)]
         + ["--question", "design-short-video-feed"],
