@@ -116,11 +116,6 @@ def _settings_notices() -> Iterator[Check]:
         )
 
 
-def run_checks(**devices: Any) -> DoctorReport:
-    """Every check, collected (the CLI's form)."""
-    return DoctorReport(tuple(iter_checks(**devices)))
-
-
 _UNEXPECTED_FIX = "please report this with the output of `mockinterview doctor --json`"
 
 
