@@ -43,7 +43,12 @@ PROJECTIONS = ("qkv", "attn_out", "ff_in", "ff_out")
 
 
 class Products(Protocol):
-    """Computes ``x @ W + b`` for one of the four weight matrices (``PROJECTIONS``) of a layer."""
+    """Computes ``x @ W + b`` for one of the four weight matrices (``PROJECTIONS``) of a layer.
+
+    For ``"ff_in"`` the result comes back already through GELU, in whatever scale the same
+    object's ``"ff_out"`` expects (the float32 products return ``2 * gelu``, see
+    ``_gelu_times_two``); ``"ff_out"`` may overwrite its input, which nothing reads afterwards.
+    """
 
     def __call__(self, layer: int, name: str, x: np.ndarray) -> np.ndarray: ...
 
@@ -58,6 +63,8 @@ class Float32Products:
         matrix, bias = matrix_and_bias(self._layers[layer], name)
         out = x @ matrix
         out += bias
+        if name == "ff_in":
+            _gelu_times_two(out)
         return out
 
 
@@ -134,7 +141,6 @@ def encode_tokens(
         attn += x
         x = _layer_norm(attn, lw.attn_norm_g, lw.attn_norm_b, cfg.eps)
         inner = product(index, "ff_in", x)
-        _gelu_times_two(inner)
         out = product(index, "ff_out", inner)
         out += x
         x = _layer_norm(out, lw.ff_norm_g, lw.ff_norm_b, cfg.eps)

@@ -39,7 +39,6 @@ from engine.semantic.bert_weights import BertWeights
 from engine.semantic.onnx_graph import int8_matmul_model
 
 THREADS_ENV = "MOCKINTERVIEW_EMBEDDING_THREADS"
-QUANTISED = PROJECTIONS
 SMOOTHED = ("qkv", "ff_in")  # the products whose input is a layer norm's output
 SPLIT = ("ff_out",)  # the product whose input may be overwritten: outliers split off instead
 _RANGE_MARGIN = 1.1  # 1.0 keeps answers closest; 1.1 keeps odd texts (emoji, "!!!!") >= 0.99
@@ -96,9 +95,8 @@ class Int8Products:
         weights: BertWeights,
         calibration: Sequence[Sequence[int]],
         threads: int | None = None,
-        quantised: Sequence[str] = QUANTISED,
     ) -> Int8Products:
-        """Quantise the ``quantised`` matrices of ``weights``; the others stay float32.
+        """Quantise every weight matrix of ``weights``.
 
         ``calibration`` is the token ids of a few sample texts (see ``CALIBRATION_TEXTS``).
 
@@ -117,10 +115,14 @@ class Int8Products:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         sessions: dict[tuple[int, str], tuple] = {}
         for layer, lw in enumerate(weights.layers):
-            for name in quantised:
+            for name in PROJECTIONS:
                 matrix, bias = matrix_and_bias(lw, name)
                 low, high = ranges[(layer, name)]
                 inverse = outliers = None
+                if name == "ff_out":
+                    # Our "ff_in" returns gelu(z), not the float path's 2 * gelu(z) that this
+                    # matrix (halved at load) and the recorded ranges were made for.
+                    matrix, low, high = matrix * 2.0, low * 0.5, high * 0.5
                 if name in SPLIT:
                     peak = np.maximum(-low, high)
                     channels = np.sort(np.argsort(peak)[-_SPLIT_CHANNELS:])
@@ -136,7 +138,9 @@ class Int8Products:
                     low, high = low * inverse, high * inverse
                 weight_q, weight_scale = _quantise_columns(matrix)
                 input_scale, input_zero = _input_grid(float(low.min()), float(high.max()))
-                model = int8_matmul_model(weight_q, weight_scale, bias, input_scale, input_zero)
+                model = int8_matmul_model(
+                    weight_q, weight_scale, bias, input_scale, input_zero, gelu=name == "ff_in"
+                )
                 session = onnxruntime.InferenceSession(
                     model, options, providers=["CPUExecutionProvider"]
                 )

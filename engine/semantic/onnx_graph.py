@@ -72,6 +72,7 @@ def int8_matmul_model(
     bias: np.ndarray,
     input_scale: float,
     input_zero: int,
+    gelu: bool = False,
 ) -> bytes:
     """Model bytes computing ``y = x @ dequantised(weight_q) + bias`` for ``x`` of shape (m, k).
 
@@ -85,6 +86,7 @@ def int8_matmul_model(
         bias: ``(n,)`` float32.
         input_scale: float step of one uint8 unit of ``x``.
         input_zero: the uint8 value that stands for 0.0.
+        gelu: pass the result through onnxruntime's GELU (the exact, erf form) as well.
     """
     k, n = weight_q.shape
     graph = _bytes(1, _node("QuantizeLinear", ("x", "x_scale", "x_zero"), "x_q"))
@@ -93,10 +95,12 @@ def int8_matmul_model(
         _node(
             "MatMulIntegerToFloat",
             ("x_q", "w", "x_scale", "w_scale", "x_zero", "w_zero", "bias"),
-            "y",
+            "z" if gelu else "y",
             domain="com.microsoft",
         ),
     )
+    if gelu:
+        graph += _bytes(1, _node("Gelu", ("z",), "y", domain="com.microsoft"))
     graph += _bytes(2, "int8_matmul")
     initializers = {
         "x_scale": np.array(input_scale, dtype=np.float32),
