@@ -54,8 +54,14 @@ def test_result_is_normalised_float32_in_input_order(encoder):
     np.testing.assert_allclose(vectors, alone, atol=1e-5)
 
 
-def test_many_texts_of_mixed_lengths_match_one_at_a_time(encoder, monkeypatch):
-    """Long and short texts, some of equal length, over several chunks and attention groups."""
+@pytest.mark.parametrize("precision", ["int8", "float32"])
+def test_many_texts_of_mixed_lengths_match_one_at_a_time(precision, monkeypatch):
+    """Long and short texts, some of equal length, over several chunks and attention groups.
+
+    float32 agrees to rounding; int8 may flip one quantisation step when the company of a text
+    changes its activations by a rounding error, which moves its vector by far less than 1e-3.
+    """
+    encoder = load_encoder(precision=precision)
     monkeypatch.setattr(encoder_module, "_CHUNK_TOKENS", 500)
     sentence = "we would segment retention by cohort and platform before changing the ranking"
     words = sentence.split(" ")
@@ -63,7 +69,9 @@ def test_many_texts_of_mixed_lengths_match_one_at_a_time(encoder, monkeypatch):
     texts += ["same length text one", "same length text two", "x " * 400]
     together = encoder.encode(texts)
     alone = np.vstack([encoder.encode([text]) for text in texts])
-    np.testing.assert_allclose(together, alone, atol=2e-5)
+    cosines = np.sum(together * alone, axis=1)
+    assert float(cosines.min()) >= (0.99999 if precision == "float32" else 0.9999)
+    assert np.array_equal(encoder.encode(texts), together)  # same call, same vectors
 
 
 def test_empty_input_gives_empty_matrix(encoder):
