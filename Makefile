@@ -67,6 +67,7 @@ demo: setup
 bench: setup llm-server-deps
 	$(BIN)/python bench/stream_latency.py --synthetic-answer --runs 3 --json
 	$(BIN)/python bench/grading.py
+	$(BIN)/python bench/embedding.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/llm_grade.py --runs 5
