@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.semantic import embed, load_encoder
+from engine.semantic import cosine_matrix, embed, load_encoder
 from engine.semantic.cache import EmbeddingCache
 from engine.semantic.embedding import embedding_cache
 from tests.conftest import REPO_ROOT
@@ -108,6 +108,14 @@ def test_embed_with_cache_writes_into_the_data_dir(isolated_data_dir: Path):
     assert np.array_equal(embed(BANK_TEXTS, cache=True), vectors)
     assert len(embedding_cache(load_encoder())) == len(BANK_TEXTS)
     np.testing.assert_allclose(embed(BANK_TEXTS), vectors, atol=1e-6)  # uncached, same vectors
+
+
+def test_cosine_matrix_ranks_the_matching_bank_text_first():
+    bank = embed(BANK_TEXTS, cache=True)
+    answer = embed(["people who skip a song in its first seconds really dislike it"])
+    sims = cosine_matrix(answer, bank)
+    assert sims.shape == (1, len(BANK_TEXTS))
+    assert int(sims.argmax()) == 1
 
 
 def test_embed_without_cache_writes_nothing(isolated_data_dir: Path):

@@ -201,3 +201,20 @@ def test_garbage_tokenizer_raises_unreadable(tmp_path: Path, encoder):
     (copy / "tokenizer.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(EmbeddingUnavailable, match="tokenizer file .* is unreadable"):
         load_encoder(copy)
+
+
+def test_without_onnxruntime_the_encoder_falls_back_to_float32(monkeypatch, caplog):
+    """onnxruntime refusing to load is simulated (it is installed here): float32 takes over."""
+
+    def refuse(*args, **kwargs):
+        raise ImportError("No module named 'onnxruntime'")
+
+    monkeypatch.setattr(encoder_module, "_encoders", {})
+    monkeypatch.setattr(encoder_module.Int8Products, "build", refuse)
+    with caplog.at_level("WARNING", logger="engine.semantic.encoder"):
+        encoder = load_encoder()
+    assert encoder.precision == "float32"
+    assert "using float32" in caplog.text
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))["items"][0]
+    vector = encoder.encode([reference["text"]])[0]
+    assert float(vector @ np.asarray(reference["vector"], dtype=np.float32)) >= 0.99
