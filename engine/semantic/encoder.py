@@ -108,6 +108,7 @@ class SentenceEncoder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
+        texts = [_encodable(text) for text in texts]
         token_ids = [enc.ids for enc in self._tokenizer.encode_batch(texts)]  # type: ignore[attr-defined]
         lengths = np.fromiter((len(ids) for ids in token_ids), dtype=np.int64, count=len(texts))
         with self._blas_threads():
@@ -133,6 +134,19 @@ class SentenceEncoder:
     def token_count(self, text: str) -> int:
         """How many tokens ``text`` becomes (special tokens included, after truncation)."""
         return len(self._tokenizer.encode(text).ids)  # type: ignore[attr-defined]
+
+
+def _encodable(text: str) -> str:
+    """``text`` with what UTF-8 cannot carry replaced by "?".
+
+    Lone surrogates (from a badly decoded file) would otherwise make the tokenizer fail with a
+    confusing TypeError.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", errors="replace").decode("utf-8")
+    return text
 
 
 def _single_blas_thread() -> contextlib.AbstractContextManager:

@@ -123,6 +123,11 @@ def test_embed_without_cache_writes_nothing(isolated_data_dir: Path):
     assert not (isolated_data_dir / "cache").exists()
 
 
+def test_lone_surrogate_can_be_cached(isolated_data_dir: Path):
+    vectors = embed(["a point \ud800 from a badly decoded file"], cache=True)
+    assert np.array_equal(embed(["a point \ud800 from a badly decoded file"], cache=True), vectors)
+
+
 def test_empty_input_with_cache(isolated_data_dir: Path):
     assert embed([], cache=True).shape == (0, 384)
 

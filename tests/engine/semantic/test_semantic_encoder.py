@@ -145,6 +145,13 @@ def test_answer_about_the_asked_question_is_closer_than_one_about_another(encode
     assert q @ on > q @ off
 
 
+def test_odd_characters_are_embedded_not_rejected(encoder):
+    texts = ["ok \ud800 lone surrogate", "\x00\x01", "\u200b", "a" * 100_000, "😀" * 500]
+    vectors = encoder.encode(texts)
+    assert np.isfinite(vectors).all()
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
 def test_very_long_text_is_truncated_not_rejected(encoder):
     text = "users churn when the feed gets stale " * 2000
     assert encoder.token_count(text) == 256
