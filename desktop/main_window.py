@@ -54,7 +54,7 @@ def _preimport_screens() -> None:
 
 
 def _recover() -> list[Any]:
-    from engine.store.sessions import recover_interrupted
+    from engine.library.recovery import recover_interrupted
 
     return recover_interrupted()
 
@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
 
     def retry_question(self, session: Any, number: int) -> None:
         """Answer question ``number`` of ``session`` again; its report compares the two."""
-        from engine.store.regrade import question_from_record
+        from engine.library.regrade import question_from_record
 
         question = question_from_record(session.questions[number - 1])
         link = {"retry_of": {"session": session.id, "question": number}}

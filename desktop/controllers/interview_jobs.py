@@ -133,7 +133,7 @@ def _make_speaker(plan: InterviewPlan) -> tuple[Any, str | None]:
 
 def prepare_interview(plan: InterviewPlan) -> Prepared:
     """Create the session folder, the grader, the voice and the interview (worker thread)."""
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
     from engine.interviewer.state_machine import Interview
     from engine.store.sessions import create_session
 

@@ -35,8 +35,9 @@ def load_library(search: str | None) -> tuple[list[Any], list[Any]]:
     Sessions left in progress by a process that died are marked interrupted first (their WAVs
     repaired), so they show up with the "Transcribe and grade" action instead of as in progress.
     """
-    from engine.store.index import LibraryIndex
-    from engine.store.sessions import list_sessions, recover_interrupted
+    from engine.library.index import LibraryIndex
+    from engine.library.listing import list_sessions
+    from engine.library.recovery import recover_interrupted
 
     try:
         recover_interrupted()
@@ -70,8 +71,8 @@ def import_recording(
     category: str | None,
     engine: str,
 ) -> Session:
-    """Transcribe and grade an audio file as a new session (engine.store.importer)."""
-    from engine.store.importer import import_recording as import_audio
+    """Transcribe and grade an audio file as a new session (engine.library.importer)."""
+    from engine.library.importer import import_recording as import_audio
 
     return import_audio(
         audio_path,
@@ -87,7 +88,7 @@ def regrade(session_id: str, engine: str, model: str | None = None) -> Session:
 
     The new grading becomes current; every older one stays stored for comparison.
     """
-    from engine.store.regrade import regrade_session
+    from engine.library.regrade import regrade_session
     from engine.store.sessions import load_session
 
     session = load_session(session_id)
@@ -106,8 +107,8 @@ def recover(session_id: str, engine: str) -> Session:
     Once every recorded answer is graded the session is no longer "interrupted" for the library
     (nothing is left to recover); it counts as ended early, and a note keeps the history.
     """
+    from engine.library.regrade import regrade_session
     from engine.store.model import STATUS_ENDED_EARLY, STATUS_INTERRUPTED
-    from engine.store.regrade import regrade_session
     from engine.store.sessions import load_session, save_session
 
     session = load_session(session_id)

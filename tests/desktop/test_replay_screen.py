@@ -20,7 +20,7 @@ from desktop.screens.replay_screen import ReplayScreen
 
 @pytest.fixture
 def jfk_session(jfk_path):
-    from engine.store.importer import import_recording
+    from engine.library.importer import import_recording
 
     return import_recording(jfk_path, question_text="What can citizens do for their country?")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from engine.grading.engines import make_grader
+from engine.engines import make_grader
 from engine.grading.offline import OfflineGrader
 from engine.interviewer.live_llm import FIRST_SENTENCE_TIMEOUT_S, BackgroundGradings, SpokenProbe
 from engine.interviewer.state_machine import Interview, InterviewSettings

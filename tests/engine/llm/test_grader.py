@@ -13,8 +13,8 @@ from dataclasses import replace
 
 import pytest
 
+from engine.engines import make_grader
 from engine.grading.base import GradeRequest
-from engine.grading.engines import make_grader
 from engine.grading.offline import OfflineGrader
 from engine.llm.grader import LLMGrader, remembered_style
 from engine.llm.settings import LLMSettings, save_llm_settings
