@@ -21,6 +21,7 @@ run: setup
 
 test: setup llm-server-deps
 	$(BIN)/ruff check engine desktop tests bench
+	$(BIN)/ruff format --check engine desktop tests bench
 	$(BIN)/python -m pytest -ra
 
 setup: system-deps $(STAMP)
