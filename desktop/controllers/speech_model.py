@@ -16,6 +16,7 @@ import atexit
 import contextlib
 import queue
 import threading
+from concurrent import futures
 from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, Signal
@@ -71,9 +72,8 @@ class _ModelKeeper:
         """Block until no load is pending or running (at exit, and in tests)."""
         with self._lock:
             pending = [f for f in self._futures.values() if not f.done()]
-        for future in pending:
-            with contextlib.suppress(Exception):
-                future.result(timeout=timeout_s)
+        # Waits only: a failed load is reported to the UI by ``SpeechModelLoader._on_load_done``.
+        futures.wait(pending, timeout=timeout_s)
 
     def _run(self) -> None:
         while True:  # never exits: the loaded models depend on this thread staying alive
