@@ -12,6 +12,7 @@ grader and store.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -253,11 +254,16 @@ def test_pause_repeat_and_skip_keys(main_window, qtbot) -> None:
     qtbot.keyClick(screen.answer_button, Qt.Key.Key_P)
     assert controller.state == ic.PAUSED
     assert screen.pause_button.text() == "Resume (P)"
-    frozen = screen.countdown.elapsed_s
-    qtbot.waitUntil(lambda: screen.countdown.time_text() != "", timeout=1000)
+    # Frozen over real time: more than a clock tick of wall time passes, the clock stands still.
+    frozen, frozen_text = screen.countdown.elapsed_s, screen.countdown.time_text()
+    paused_at = time.monotonic()
+    qtbot.wait(1500)
+    assert time.monotonic() - paused_at >= 1.5
     assert screen.countdown.elapsed_s == frozen
+    assert screen.countdown.time_text() == frozen_text
     qtbot.keyClick(screen.answer_button, Qt.Key.Key_P)
     assert controller.state == ic.LISTENING
+    qtbot.waitUntil(lambda: screen.countdown.elapsed_s > frozen + 1.0, timeout=5000)
 
     said: list[tuple[str, str]] = []
     controller.interviewer_said.connect(lambda text, purpose, _i: said.append((purpose, text)))
