@@ -42,7 +42,7 @@ ANSWER = (
     "with seven day retention, and watch time only as a proxy, because watch time can reward "
     "clickbait. I start with a popularity baseline, then a retrieval model and a ranker."
 )
-FOLLOW_UP_ANSWER = "Since watch time can reward clickbait, I would cap its weight and watch reports."
+FOLLOW_UP_ANSWER = "Since watch time can reward clickbait, I would cap its weight."
 
 
 LLM_PROBE = "Let us stay on metrics. When could watch time mislead you about quality?"

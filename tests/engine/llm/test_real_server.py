@@ -85,9 +85,7 @@ def test_real_grade_is_schema_valid_verbatim_and_bounded(real_settings, feed_req
     assert 1.0 <= grade.overall <= 4.0
 
 
-def test_real_follow_up_streams_a_question_from_the_server(
-    real_settings, feed_request
-):
+def test_real_follow_up_streams_a_question_from_the_server(real_settings, feed_request):
     scores = OfflineGrader().grade(feed_request).dimensions
     stream = FollowUpStream(feed_request, scores, client=LLMClient(real_settings))
 
