@@ -269,7 +269,11 @@ class MainWindow(QMainWindow):
             return
         self.banner.clear()
         self.model_loader.ensure_loaded(plan.whisper_model)
-        run_in_background(_preimport_screens, error_context="Loading the report screens")
+        run_in_background(
+            _preimport_screens,
+            on_finished=lambda _result: self.screen("report"),  # built now, shown at the end
+            error_context="Loading the report screens",
+        )
         self.show_screen("interview")
         self.interview_screen.begin(plan)
 
@@ -291,10 +295,19 @@ class MainWindow(QMainWindow):
         )
 
     def show_report(self, session: Any) -> None:
-        """Show the report of ``session`` (already in memory)."""
+        """Show the report of ``session`` (already in memory).
+
+        Filling the report and laying it out are each a few tens of milliseconds the first
+        time; they run in separate turns of the event loop so the window never freezes for
+        their sum (bench/ui_stall.py measures it).
+        """
         report = self.screen("report")
-        report.show_session(session)  # type: ignore[attr-defined]
-        self.show_screen("report")
+
+        def fill() -> None:
+            report.show_session(session)  # type: ignore[attr-defined]
+            QTimer.singleShot(0, lambda: self.show_screen("report"))
+
+        QTimer.singleShot(0, fill)
 
     def open_replay(self, session_id: str, turn_index: int, start_s: float) -> None:
         """Replay one answer from ``start_s`` (loaded in the background)."""
@@ -468,8 +481,8 @@ class MainWindow(QMainWindow):
         if not self.controller.shutdown(self.interview_screen.typed_answer.toPlainText()):
             self.notify("Finishing… saving your interview, the window closes when it is done.")
             self.statusBar().showMessage("Finishing…")
+        # Checked from the event loop: Qt ignores a close() issued inside closeEvent itself.
         self._close_timer.start()
-        self._check_close()
 
     def _remember_choices(self) -> None:
         """Save the setup choices and window size; a failure is logged, never blocks closing."""
