@@ -196,17 +196,7 @@ def one_run(mic, interval_ms: int, blame_ms: float) -> dict:
     cpu_s = time.process_time() - started_cpu
 
     window.close()
-    try:
-        wait_until(lambda: not window.isVisible(), 60, "the window to close")
-    except SystemExit:
-        from desktop import workers
-        from PySide6.QtCore import QThreadPool
-
-        print("LIVE", [(w.fn, w.args) for w in workers._live], window.controller.state,
-              workers.is_idle(), window._closing, window._close_ready,
-              QThreadPool.globalInstance().activeThreadCount(),
-              [p.activeThreadCount() for p in workers._serial_pools])
-        raise
+    wait_until(lambda: not window.isVisible(), 60, "the window to close")
     wait_for_all(30_000)
     window.deleteLater()
     over = sum(1 for gap in probe.gaps if (gap - probe.interval_s) * 1000 > TARGET_MS)
@@ -267,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         for i, run in enumerate(runs, 1):
             print(
                 f"run {i}: longest stall {run['longest_stall_ms']} ms "
-                f"(net of run-queue wait {run['longest_stall_net_ms']} ms), p99 {run['p99_ms']} ms, "
+                f"(net of run-queue wait {run['longest_stall_net_ms']} ms), "
+                f"p99 {run['p99_ms']} ms, "
                 f"{run['stalls_over_target']} over {TARGET_MS:g} ms, {run['ticks']} ticks, "
                 f"load {run['load_1min']}"
             )

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from desktop import errors
 from desktop import settings as app_settings
 from desktop.controllers import interview_controller as ic
+from desktop.controllers.setup_plan import SetupServices
 from desktop.controllers.speech_model import SpeechModelLoader
 from desktop.screens.interview_screen import InterviewScreen
 from desktop.screens.setup_screen import SetupScreen
@@ -110,7 +111,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.setup_screen = SetupScreen()
+        self.setup_screen = SetupScreen(services=SetupServices())
         self.interview_screen = InterviewScreen(self.controller)
         self._add_screen("setup", self.setup_screen)
         self._add_screen("interview", self.interview_screen)

@@ -13,7 +13,7 @@ which froze live transcription mid-answer.
 from __future__ import annotations
 
 import atexit
-import contextlib
+import logging
 import queue
 import threading
 from concurrent import futures
@@ -149,8 +149,10 @@ class SpeechModelLoader(QObject):
 
     def _report_load(self, key: str, future: Future[str]) -> None:
         """Keeper thread: hand the result to the UI thread (unless the window is gone)."""
-        with contextlib.suppress(RuntimeError):  # this loader was deleted with its window
+        try:
             self._load_done.emit(key, future)
+        except RuntimeError:  # this loader was deleted with its window: nobody to tell
+            logging.getLogger("mockinterview.speech").info("model %s loaded after close", key)
 
     def _on_load_done(self, key: str, future: Future[str]) -> None:
         exc = future.exception()
