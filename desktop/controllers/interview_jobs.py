@@ -145,6 +145,20 @@ def _make_speaker(plan: InterviewPlan) -> tuple[Any, str | None]:
         return None, str(exc)
 
 
+def _warm_live_pacing(plan: InterviewPlan) -> None:
+    """Run the live pacing once here, off the UI thread.
+
+    The interview screen reads the live transcript once a second on the UI thread
+    (``LivePacingView``); the first read compiles the concept lexicon, which froze the window
+    for ~80 ms mid-answer (bench/ui_stall.py). Later reads use the compiled patterns.
+    """
+    from engine.grading.live_pacing import LivePacer
+
+    LivePacer(plan.questions[0].category, None).update(
+        "First the users and their goal, then the metric and a simple baseline.", 5.0
+    )
+
+
 def prepare_interview(owner: Any, plan: InterviewPlan) -> Prepared:
     """Create the session folder, the grader, the voice and the interview (owner thread)."""
     from engine.grading.engines import make_grader
@@ -160,6 +174,7 @@ def prepare_interview(owner: Any, plan: InterviewPlan) -> Prepared:
     owner.interview, owner.session = interview, session
     speaker, speaker_error = _make_speaker(plan)
     first = interview.start()
+    _warm_live_pacing(plan)
     return Prepared(session, speaker, speaker_error, interview.llm_grader, _step(owner, first))
 
 
