@@ -67,6 +67,7 @@ bench: setup llm-server-deps
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/ui_stall.py --runs 3
 	$(BIN)/python bench/llm_grade.py --runs 5
 
 clean:

@@ -167,12 +167,11 @@ class SpeechModelLoader(QObject):
         self.ready.emit(key, display)
 
     def _on_failed(self, key: str, exc: BaseException) -> None:
-        from engine.errors import MockInterviewError
+        from desktop.errors import report_error, user_message
 
         self._loading.discard(key)
-        if isinstance(exc, MockInterviewError):
-            message = str(exc)
-        else:
-            message = f"could not load the speech model {key}: {exc}"
+        # Logged with its traceback; the window shows ``failed``'s message in its banner.
+        report_error(exc, f"Loading the speech model {key}", show=False)
+        message = user_message(exc)
         self._errors[key] = message
         self.failed.emit(key, message)

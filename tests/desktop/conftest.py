@@ -38,7 +38,8 @@ def main_window(qtbot) -> Iterator:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     yield window
-    window.close()
+    window.close()  # saves a running interview on its own thread, then closes
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=60_000)
     assert wait_for_all(15_000), "background workers still running after the window closed"
 
 
