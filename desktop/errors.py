@@ -96,11 +96,14 @@ def setup_logging(log_dir: Path | None = None) -> str:
     """
     global _handler, _log_dir, _log_problem
     problem = ""
-    try:
-        if log_dir is None:
-            from engine import paths
+    if log_dir is None:
+        from engine import paths
 
+        try:
             log_dir = paths.data_dir() / LOG_DIR_NAME
+        except OSError as exc:  # the data dir itself cannot be created
+            log_dir = Path(exc.filename or paths.DATA_DIR_ENV) / LOG_DIR_NAME
+    try:
         log_dir.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
             log_dir / LOG_FILE_NAME,
