@@ -30,6 +30,7 @@ pytest_plugins = [
     "tests.fixtures.virtual_mic",
     "tests.fixtures.llm_server",
     "tests.fixtures.memory_keyring",
+    "tests.fixtures.tiny_disk",
 ]
 
 

@@ -43,6 +43,7 @@ from desktop.controllers import setup_plan
 from desktop.controllers.interview_jobs import InterviewPlan
 from desktop.controllers.setup_plan import SetupServices
 from desktop.theme import scaled_font
+from desktop.widgets.doctor_panel import DoctorPanel
 from desktop.widgets.level_meter import MicCheck
 from desktop.widgets.practice_panel import PracticePanel
 from desktop.workers import run_in_background
@@ -135,6 +136,8 @@ class SetupScreen(QWidget):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(title)
         layout.addWidget(subtitle)
+        self.doctor_panel = DoctorPanel()
+        layout.addWidget(self.doctor_panel)
         layout.addSpacing(6)
         layout.addLayout(columns, 1)
         scroll = QScrollArea()
@@ -637,6 +640,15 @@ class SetupScreen(QWidget):
         if not self._loaded_once:
             self._loaded_once = True
             QTimer.singleShot(0, self.reload)
+            QTimer.singleShot(0, self._run_doctor)
+
+    def _run_doctor(self) -> None:
+        """The first-run checks on the chosen devices; the panel appears only on a problem."""
+        self.doctor_panel.run(
+            input_device=self._choices.input_device or None,
+            output_device=self._prefs.output_device or None,
+            model=self._choices.whisper_model or None,
+        )
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.stop_mic_test()
