@@ -1,5 +1,6 @@
 """Settings on disk: the API key goes to the keyring and nowhere else, and a settings file that
-is not JSON is named in a clear message and left untouched (nothing the user wrote is lost).
+is not JSON (or a garbled INI file) is kept aside, named in Setup, and replaced by defaults, so
+nothing the user wrote is lost and the app still starts.
 
 The keyring is ``memory_keyring`` (tests/fixtures/memory_keyring.py): a real ``keyring``
 backend kept in memory, because CI has no OS keyring and the store path must really run.
@@ -78,29 +79,37 @@ def test_the_api_key_goes_to_the_keyring_and_never_into_a_file(
 NOT_JSON = '{"llm": {"model": "my-model",\n  "timeout_s": 30\n'  # cut off: no closing braces
 
 
-def test_a_settings_file_that_is_not_json_is_named_and_left_untouched(qtbot) -> None:
+def test_a_settings_file_that_is_not_json_is_kept_aside_named_and_replaced_by_defaults(
+    qtbot,
+) -> None:
     path = paths.settings_path()
     path.write_text(NOT_JSON, encoding="utf-8")
 
     setup = SetupScreen()
     qtbot.addWidget(setup)
     setup.show()
-    qtbot.waitUntil(lambda: "LLM settings problem" in setup.llm_label.text(), timeout=10_000)
-    assert f"{path}:" in setup.llm_label.text()
-    assert "not valid JSON" in setup.llm_label.text()
+    # The app goes on with defaults, and Setup's checks say what happened to the file.
+    qtbot.waitUntil(lambda: "LLM not configured" in setup.llm_label.text(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: "settings.json" in setup.doctor_panel.problem_list.text(), timeout=30_000
+    )
+    assert "kept as settings.json.unreadable-" in setup.doctor_panel.problem_list.text()
     qtbot.waitUntil(lambda: setup.bank_loaded, timeout=10_000)
     assert setup.build_plan() is not None  # the offline interview still works
+    [kept] = path.parent.glob("settings.json.unreadable-*")
+    assert kept.read_text(encoding="utf-8") == NOT_JSON  # nothing the user wrote is lost
 
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
     dialog.reload()
     dialog.show()
-    qtbot.waitUntil(lambda: "not valid JSON" in dialog.banner.text, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.key_status.text() != "", timeout=5000)
+    dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("custom"))
+    dialog.base_url_edit.setText("http://127.0.0.1:9/v1")
     dialog.model_edit.setText("another-model")
     dialog.save()
-    assert dialog.isVisible()  # nothing closes while the problem stands
-    assert "not valid JSON" in dialog.banner.text
-    assert path.read_text(encoding="utf-8") == NOT_JSON
+    assert json.loads(path.read_text(encoding="utf-8"))["llm"]["model"] == "another-model"
+    assert kept.read_text(encoding="utf-8") == NOT_JSON
 
 
 def test_a_garbled_desktop_settings_file_falls_back_to_defaults(qtbot) -> None:
