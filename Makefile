@@ -23,6 +23,7 @@ run: setup
 
 test: setup llm-server-deps
 	$(BIN)/ruff check engine desktop tests bench
+	$(BIN)/ruff format --check engine desktop tests bench
 	$(BIN)/python -m pytest -ra
 
 setup: system-deps $(STAMP)
@@ -70,6 +71,7 @@ bench: setup llm-server-deps
 	$(BIN)/python bench/embedding.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/ui_stall.py --runs 3
 	$(BIN)/python bench/llm_grade.py --runs 5
 
 clean:

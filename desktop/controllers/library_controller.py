@@ -5,9 +5,10 @@ recovering an interrupted session and exporting a report all touch the disk, Whi
 so each runs through ``desktop.workers.run_in_background`` and comes back as a signal. Screens
 only call these methods and react to the signals; they never import the store themselves.
 
-Errors the engine raises on purpose (``MockInterviewError``) reach ``failed`` with their own
-user-facing message; anything else is a bug, so its traceback is logged and the message says so
-instead of pretending to be a normal refusal.
+Every failure goes through ``desktop.errors`` (logged with its traceback by the worker, worded
+by ``user_message``): errors the engine raises on purpose (``MockInterviewError``) reach
+``failed`` with their own user-facing message; anything else is labelled as a bug instead of
+pretending to be a normal refusal.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.errors import user_message
 from desktop.workers import Worker, run_in_background
 from engine.errors import MockInterviewError
 from engine.store.model import Session
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("mockinterview.library")
 
 EXPORT_FORMATS = {"html": "HTML", "md": "Markdown", "pdf": "PDF"}
 
@@ -139,12 +141,8 @@ def save(session: Session) -> Session:
 
 
 def describe_failure(exc: BaseException, action: str) -> str:
-    """The sentence a user sees when ``action`` failed."""
-    if isinstance(exc, MockInterviewError):
-        return f"{action} failed: {exc}"
-    trace = getattr(exc, "__traceback_text__", "")
-    log.error("%s failed unexpectedly: %r\n%s", action, exc, trace)
-    return f"{action} failed because of an unexpected error ({type(exc).__name__}: {exc})."
+    """The sentence a user sees when ``action`` failed (the worker already logged it)."""
+    return user_message(exc, f"{action} failed")
 
 
 class LibraryController(QObject):
@@ -194,7 +192,9 @@ class LibraryController(QObject):
         def failed(exc: BaseException) -> None:
             self.failed.emit(describe_failure(exc, action))
 
-        worker = run_in_background(fn, *args, on_finished=finished, on_failed=failed)
+        worker = run_in_background(
+            fn, *args, on_finished=finished, on_failed=failed, error_context=action
+        )
         self._running[worker] = kind
         worker.signals.done.connect(lambda w=worker: self._job_done(w))
         if kind != "list":
