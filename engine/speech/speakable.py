@@ -19,7 +19,39 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from engine.interviewer.phrasing import number_to_words
+_ONES = (
+    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    + ("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen")
+    + ("eighteen", "nineteen")
+)
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SCALES = ((1_000_000_000, "billion"), (1_000_000, "million"), (1000, "thousand"))
+
+
+def number_to_words(value: int) -> str:
+    """Spell an integer in English words ("1250" -> "one thousand two hundred fifty").
+
+    Why by hand: it is a few lines and keeps the engine free of another dependency. Numbers of a
+    trillion and more (never in an interview question) are read digit by digit.
+    """
+    if value < 0:
+        return "minus " + number_to_words(-value)
+    if value < 20:
+        return _ONES[value]
+    if value < 100:
+        tens, ones = divmod(value, 10)
+        return _TENS[tens] + ("-" + _ONES[ones] if ones else "")
+    if value < 1000:
+        hundreds, rest = divmod(value, 100)
+        head = f"{_ONES[hundreds]} hundred"
+        return head + (" " + number_to_words(rest) if rest else "")
+    for size, name in _SCALES:
+        if value >= size:
+            high, rest = divmod(value, size)
+            head = f"{number_to_words(high)} {name}"
+            return head + (" " + number_to_words(rest) if rest else "")
+    return " ".join(_ONES[int(digit)] for digit in str(value))
+
 
 _ORDINAL_WORDS = {
     "one": "first",

@@ -298,3 +298,15 @@ def synthesize_samples(
 
     samples, sample_rate = render(text, voice=voice, rate=rate, volume=volume)
     return resample(samples, sample_rate, SAMPLE_RATE)
+
+
+def __getattr__(name: str) -> Any:
+    """A lazy alias so older ``from engine.speech.voice import Speaker`` imports keep working.
+
+    ``Speaker`` lives in ``engine.speech.speaker``, which imports this module.
+    """
+    if name == "Speaker":
+        from engine.speech.speaker import Speaker
+
+        return Speaker
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

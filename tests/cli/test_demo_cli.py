@@ -19,7 +19,7 @@ from engine.questions.model import FollowUp
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(*args: str, timeout: float = 600.0) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, timeout: float = 240.0) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     return subprocess.run(
         [sys.executable, "-m", "engine", *args],
@@ -53,7 +53,6 @@ def test_demo_runs_a_whole_spoken_interview(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = _run("demo", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    # How long it takes is measured in BENCHMARKS.md ("Headless demo interview"), not here.
 
     report = Path(result.stdout.strip().splitlines()[-1])
     assert report.name == "report.html" and report.is_file()

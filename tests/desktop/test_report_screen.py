@@ -80,9 +80,9 @@ def spoken_answers(tmp_path_factory):
 
 def build_real_session(spoken_answers, engine: str = "offline"):
     """A saved interview: main answer + follow-up answer, graded by the real engine."""
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
+    from engine.library.regrade import grade_request_for
     from engine.questions.bank import default_bank
-    from engine.store.regrade import grade_request_for
     from engine.store.sessions import create_session, save_session, turn_audio_path
 
     question = default_bank().get(QUESTION_ID)
@@ -334,9 +334,9 @@ def test_interrupted_session_offers_transcribe_and_grade(qtbot, screen, jfk_path
 def test_several_questions_get_a_summary_tab(qtbot, screen, spoken_answers):
     """Two questions answered: a summary tab with the per-dimension averages comes first."""
     from desktop.widgets.score_chart import ScoreChart
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
+    from engine.library.regrade import grade_request_for
     from engine.questions.bank import default_bank
-    from engine.store.regrade import grade_request_for
     from engine.store.sessions import save_session
 
     session = build_real_session(spoken_answers)
