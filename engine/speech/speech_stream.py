@@ -1,10 +1,11 @@
 """An output stream that plays speech while later pieces are still being rendered.
 
 ``engine.speech.playback.Player`` plays a finished sound; speech arrives piece by piece, so this
-stream is opened first (device start-up overlaps the first render), plays silence until the
-first piece is pushed, then plays pieces in order as they come, and finishes when the producer
-says there is no more and the queue is empty. The callback only copies samples; resampling for
-a device that cannot play the voice's 22,050 Hz happens in ``push``, on the producer's thread.
+stream is opened first (device start-up overlaps the first render), starts with the first
+piece, plays pieces in order as they come (silence if the next one is late), and finishes when
+the producer says there is no more and the queue is empty. The callback only copies samples;
+resampling for a device that cannot play the voice's 22,050 Hz happens in ``push``, on the
+producer's thread.
 
 ``first_audio_at`` is the ``time.perf_counter()`` at which the callback first handed speech (not
 the lead-in silence) to PortAudio: what the latency benchmark measures.
@@ -84,9 +85,16 @@ class SpeechStream:
         self._ended = False
         self._done = threading.Event()
         self._stream: Any = None
+        self._started = False
+        self.pushed_frames = 0  # at ``stream_rate``, after any resampling
 
     def start(self) -> None:
-        """Open and start the device stream (silence until the first ``push``).
+        """Open the device stream now; it starts playing at the first ``push``.
+
+        Opening costs a few milliseconds and overlaps the first render. Starting is left to the
+        first piece: a started stream asks for enough audio to fill the device buffer at once
+        (over a second through PulseAudio), and filling it with silence would put the speech
+        behind that silence.
 
         Raises:
             PlaybackError: the stream cannot be opened.
@@ -104,24 +112,45 @@ class SpeechStream:
                 finished_callback=self._finish_once,
             )
             self._stream = stream
-            stream.start()
         except Exception as exc:  # PortAudioError and friends
             self._stream = None
             self._finish_once()
             raise PlaybackError(f"cannot play audio: {' '.join(str(exc).split())}") from exc
 
     def push(self, samples: np.ndarray) -> None:
-        """Queue one piece (float32 mono at ``source_rate``)."""
+        """Queue one piece (float32 mono at ``source_rate``); the first one starts playback.
+
+        Raises:
+            PlaybackError: the stream cannot be started.
+        """
         piece = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1)
         if self.stream_rate != self.source_rate:
             piece = resample(piece, self.source_rate, self.stream_rate)
         with self._lock:
             self._queue.append(piece)
+            self.pushed_frames += len(piece)
+        self._start_playing()
 
     def end(self) -> None:
-        """No more pieces: finish once what is queued has played."""
+        """No more pieces: finish once what is queued has played.
+
+        Raises:
+            PlaybackError: the stream cannot be started.
+        """
         with self._lock:
             self._ended = True
+        self._start_playing()  # nothing was pushed: start so that the stream ends and reports
+
+    def _start_playing(self) -> None:
+        stream = self._stream
+        if stream is None or self._started:
+            return
+        self._started = True
+        try:
+            stream.start()
+        except Exception as exc:  # PortAudioError: the device vanished since it was opened
+            self.stop()
+            raise PlaybackError(f"cannot play audio: {' '.join(str(exc).split())}") from exc
 
     def stop(self) -> None:
         """Stop now; ``on_finished`` still fires once."""

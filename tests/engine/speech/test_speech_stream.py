@@ -47,8 +47,8 @@ def test_a_device_without_the_voice_rate_gets_resampled_speech(virtual_mic):
     )
     stream.start()
     stream.push(samples)
-    queued = sum(len(piece) for piece in stream._queue)
-    assert queued == pytest.approx(len(samples) * native / speech.sample_rate, rel=0.01)
+    expected = len(samples) * native / speech.sample_rate
+    assert stream.pushed_frames == pytest.approx(expected, rel=0.01)
     stream.end()
     assert done.wait(30) and stream.first_audio_at is not None
     stream.close()
