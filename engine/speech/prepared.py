@@ -32,6 +32,10 @@ CACHE_PIECES = 96
 URGENT, AHEAD = 0, 1
 
 
+class SpeechCancelled(SpeechSynthesisError):
+    """A piece was dropped because the line it belonged to was stopped."""
+
+
 class _Piece:
     """One piece of speech: rendered once, waited for by any number of readers."""
 
@@ -43,6 +47,7 @@ class _Piece:
         self.samples: np.ndarray | None = None
         self.error: BaseException | None = None
         self.started = False
+        self.key: tuple[object, ...] = ()
         self.rendered_at: float | None = None  # perf_counter when done (tests, benchmarks)
         self.ready = threading.Event()
 
@@ -75,6 +80,7 @@ class _Renderer:
                 piece = None  # a failed render is tried again
             if piece is None:
                 piece = _Piece(engine, text, rate, volume)
+                piece.key = key
                 self._cache[key] = piece
                 while len(self._cache) > CACHE_PIECES:
                     self._cache.popitem(last=False)
@@ -85,6 +91,17 @@ class _Renderer:
                 self._lock.notify()
             self._ensure_thread()
         return piece
+
+    def cancel(self, piece: _Piece) -> None:
+        """Drop a piece not yet rendering (its line was stopped): it must not delay the next."""
+        with self._lock:
+            if piece.started:
+                return
+            piece.started = True  # the queued entry is skipped
+            piece.error = SpeechCancelled("the line was stopped before this piece was rendered")
+            if self._cache.get(piece.key) is piece:
+                del self._cache[piece.key]
+        piece.ready.set()
 
     def _ensure_thread(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -133,6 +150,11 @@ class PreparedSpeech:
         for piece in self._pieces:
             if not piece.started:
                 _RENDERER.piece(self._engine, piece.text, piece.rate, piece.volume, URGENT)
+
+    def cancel(self) -> None:
+        """Drop the pieces not rendered yet (the line is stopped; a new one should not wait)."""
+        for piece in self._pieces:
+            _RENDERER.cancel(piece)
 
     def chunks(self, timeout: float | None = 120.0) -> Iterator[np.ndarray]:
         """Each piece's samples in order, as soon as it is rendered.

@@ -47,6 +47,7 @@ class Speaker:
         self._lock = threading.Lock()
         self._generation = 0
         self._stream: SpeechStream | None = None
+        self._speech: PreparedSpeech | None = None
         self._idle = threading.Event()
         self._idle.set()
         self.last_started_at: float | None = None
@@ -125,7 +126,10 @@ class Speaker:
         with self._lock:
             self._generation += 1
             self._idle.set()
-            stream = self._stream
+            stream, speech = self._stream, self._speech
+            self._speech = None
+        if speech is not None:
+            speech.cancel()  # pieces of the stopped line must not hold up the next one
         if stream is not None:
             stream.stop()
 
@@ -163,6 +167,9 @@ class Speaker:
                 text, rate=self.rate, volume=self.volume, urgent=True, engine=self._engine
             )
             speech.hurry()
+            with self._lock:
+                if generation == self._generation:
+                    self._speech = speech
             stream = SpeechStream(
                 speech.sample_rate, device=self.device, on_finished=lambda: report(None)
             )
@@ -180,7 +187,8 @@ class Speaker:
                 stream.push(chunk)
             stream.end()
         except MockInterviewError as exc:
-            report(exc)
+            # A line stopped while rendering ends as stopped, not as a failure.
+            report(exc if self._current(generation) else None)
             if stream is not None:
                 stream.stop()
             return

@@ -81,3 +81,24 @@ def test_the_stream_pads_with_silence_until_speech_arrives():
     stream.push(np.full(300, 0.5, dtype=np.float32))
     stream._callback(out, 256, None, None)
     assert (out == 0.5).all() and stream.first_audio_at is not None
+
+
+@pytest.mark.mic
+def test_stopping_a_line_drops_its_unrendered_pieces(virtual_mic):
+    speaker = Speaker(device=virtual_mic.device)
+    finished = threading.Event()
+    errors: list[Exception] = []
+    line = (  # not said by any other test, so none of its pieces is cached already
+        "Walk me through the churn model for the music app, the labels you would use, the "
+        "features you would trust, and the way you would test it before any launch; then tell "
+        "me which offline metric you would report, which online metric you would watch, and "
+        "what would make you roll the whole thing back within a day of shipping it."
+    )
+    speaker.speak(line, on_finished=finished.set, on_error=errors.append)
+    speech = prepare(line)  # found in the cache: the speaker's pieces
+    assert speech._pieces[0].ready.wait(60)
+    speaker.stop()
+    assert finished.wait(5) and not errors  # a skip is an ending, not a failure
+    last = speech._pieces[-1]
+    assert last.ready.wait(5) and last.rendered_at is None  # never rendered: the next line is
+    assert speaker.prepare(LONG_LINE) is not None  # not kept waiting behind it
