@@ -14,6 +14,7 @@ through one lock, whatever thread asks.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import sys
@@ -58,11 +59,20 @@ def _get_engine() -> Any:
             engine.connect("finished-utterance", _on_finished_utterance)
             _DEFAULT_VOICE[0] = str(engine.getProperty("voice") or "")
             _engine = engine
+            # Let go of it before interpreter teardown: pyttsx3's driver cleanup runs in __del__
+            # and fails noisily once the modules it uses are already gone.
+            atexit.register(_release_engine)
         except Exception as exc:  # missing espeak-ng shows up as OSError/RuntimeError
             raise SpeechSynthesisError(
                 f"no text-to-speech engine available (is espeak-ng installed?): {exc}"
             ) from exc
     return _engine
+
+
+def _release_engine() -> None:
+    global _engine
+    with _ENGINE_LOCK:
+        _engine = None
 
 
 def _on_finished_utterance(completed: bool = True, **_: Any) -> None:

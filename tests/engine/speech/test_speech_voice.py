@@ -49,15 +49,19 @@ def test_rate_changes_how_long_the_question_takes():
 
 
 def test_english_voices_are_listed_first_and_a_chosen_voice_is_used(tmp_path):
+    from engine.speech.voice import resolve_voice
+
     voices = list_voices()
     assert voices and any(lang.startswith("en") for lang in voices[0].languages)
-    default_before = synthesize_samples("Hello there.")
+    english = next(v for v in voices if v.engine == "pyttsx3" and "en-us" in v.languages)
+    before = synthesize_samples("Hello there.", voice=english.id)
     other = next(v for v in voices if v.languages and v.languages[0].startswith("fr"))
     accented = load_audio(synthesize("Hello there.", tmp_path / "v.wav", voice=other.id))
-    assert abs(len(accented) - len(default_before)) > 800  # a different voice really spoke
-    # Choosing a voice once must not change what "no voice" means afterwards (espeak's output
-    # length varies by a few samples from run to run).
-    assert abs(len(synthesize_samples("Hello there.")) - len(default_before)) < 100
+    assert abs(len(accented) - len(before)) > 800  # a different voice really spoke
+    # Choosing a voice once must not change what "no voice" means afterwards.
+    assert resolve_voice(None).engine == "piper"
+    after = synthesize_samples("Hello there!", voice=english.id)  # new text: rendered again
+    assert abs(len(after) - len(before)) < abs(len(accented) - len(before))  # English, not French
 
 
 @pytest.mark.parametrize("text", ["", "   ", "..."])
