@@ -16,14 +16,14 @@ from engine.errors import ConfigError, GradingError
 from engine.grading.base import GradeRequest
 from engine.grading.offline import OfflineGrader
 from engine.grading.result import Grade
+from engine.interviewer import generic_probes
+from engine.interviewer.phrasing import spoken
 from engine.interviewer.state_machine import (
     Action,
     Interview,
     InterviewSettings,
     InterviewStateError,
 )
-from engine.interviewer import generic_probes
-from engine.interviewer.phrasing import spoken
 from engine.questions.model import FollowUp, Question
 from engine.store.model import (
     ROLE_ANSWER,
