@@ -29,6 +29,7 @@ from desktop.widgets.banner import Banner
 from desktop.widgets.countdown import Countdown
 from desktop.widgets.level_meter import LevelMeter
 from desktop.widgets.live_transcript import LiveTranscript
+from desktop.widgets.round_clock import RoundClock
 from engine.rubric import CATEGORIES
 
 _STATUS_TEXT = {
@@ -108,7 +109,11 @@ class InterviewScreen(QWidget):
         self.level_meter = LevelMeter()
         self.mic_caption = QLabel("Microphone")
         mic_caption = self.mic_caption
+        self.round_clock = RoundClock()
+        self.round_clock.expired.connect(self._on_round_over)
+        self._round_over = False
         clock_column = QVBoxLayout()
+        clock_column.addWidget(self.round_clock)
         clock_column.addWidget(self.countdown)
         clock_column.addSpacing(8)
         clock_column.addWidget(mic_caption)
@@ -226,6 +231,12 @@ class InterviewScreen(QWidget):
         self.countdown.reset(None)
         self.level_meter.reset()
         self._update_progress()
+        self._round_over = False
+        loop = plan.extra.get("loop") if plan.extra else None
+        if isinstance(loop, dict) and loop.get("total_s"):
+            self.round_clock.start(float(loop["total_s"]))
+        else:
+            self.round_clock.hide_round()
         self.controller.start(plan)
         self.answer_button.setFocus()
 
@@ -278,7 +289,23 @@ class InterviewScreen(QWidget):
         else:
             self._on_space()
 
+    def _on_round_over(self) -> None:
+        """The loop's clock ran out: let the current answer finish, then end the round."""
+        self._round_over = True
+        if self.controller.state == ic.SPEAKING:
+            self.controller.end_interview("")
+            return
+        self.show_notice(
+            "The round's time is up: finish this answer, and the interview ends after it.",
+            "warning",
+        )
+
     def _on_state(self, state: str) -> None:
+        if self._round_over and state == ic.SPEAKING:
+            self.controller.end_interview("")
+            return
+        if state in (ic.FINISHED, ic.IDLE):
+            self.round_clock.stop()
         self.status_label.setText(_STATUS_TEXT.get(state, ""))
         if self.controller.typed_mode and state == ic.LISTENING:
             self.status_label.setText("No microphone — type your answer, Ctrl+Enter submits it")
@@ -341,8 +368,10 @@ class InterviewScreen(QWidget):
     def _on_paused(self, paused: bool) -> None:
         if paused:
             self.countdown.pause()
+            self.round_clock.pause()
         else:
             self.countdown.resume()
+            self.round_clock.resume()
 
     def _on_pace(self, pace: str) -> None:
         if pace in ("amber", "red"):

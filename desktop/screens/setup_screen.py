@@ -39,6 +39,7 @@ from desktop import settings as app_settings
 from desktop.controllers.interview_controller import InterviewPlan
 from desktop.theme import scaled_font
 from desktop.widgets.level_meter import MicCheck
+from desktop.widgets.practice_panel import PracticePanel
 from desktop.workers import run_in_background
 from engine.rubric import CATEGORIES
 
@@ -114,7 +115,13 @@ class SetupScreen(QWidget):
 
         columns = QHBoxLayout()
         columns.setSpacing(16)
-        columns.addWidget(self._build_questions_box(), 3)
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        self.practice_panel = PracticePanel()
+        self.practice_panel.start_requested.connect(self._start_questions)
+        left.addWidget(self.practice_panel)
+        left.addWidget(self._build_questions_box(), 1)
+        columns.addLayout(left, 3)
         right = QVBoxLayout()
         right.setSpacing(12)
         right.addWidget(self._build_timing_box())
@@ -340,6 +347,7 @@ class SetupScreen(QWidget):
         """Read questions, voices, devices, models and the LLM setting again (in the background)."""
         self._loaded_once = True
         run_in_background(_load_bank, on_finished=self._on_bank, on_failed=self._on_bank_failed)
+        self.practice_panel.refresh()
         run_in_background(_load_voices, on_finished=self._on_voices, on_failed=self._quiet_fail)
         run_in_background(_load_devices, on_finished=self._on_devices, on_failed=self._quiet_fail)
         run_in_background(
@@ -524,6 +532,16 @@ class SetupScreen(QWidget):
                     "No question matches these categories and difficulty; widen the choice."
                 )
                 return None
+        return self.plan_for_questions(questions)
+
+    def plan_for_questions(
+        self, questions: list[Any], extra: dict[str, Any] | None = None
+    ) -> InterviewPlan:
+        """A plan for exactly these questions with the rest of the current choices.
+
+        ``extra`` goes into the session's settings (a retry's link, an interview loop's clock).
+        """
+        choices = self.current_choices()
         prefs = app_settings.load_preferences()
         return InterviewPlan(
             questions=tuple(questions),
@@ -537,6 +555,7 @@ class SetupScreen(QWidget):
             output_device=prefs.output_device or None,
             auto_finish_silence_s=float(prefs.auto_finish_silence_s),
             chime=prefs.chime,
+            extra=dict(extra or {}),
         )
 
     def request_start(self) -> None:
@@ -549,6 +568,14 @@ class SetupScreen(QWidget):
         self.stop_mic_test()
         self.save_choices()
         self.start_requested.emit(plan)
+
+    def _start_questions(self, questions: list[Any], extra: dict[str, Any]) -> None:
+        """Start exactly these questions (today's practice, an interview loop)."""
+        if not self.isVisible():
+            return
+        self.stop_mic_test()
+        self.save_choices()
+        self.start_requested.emit(self.plan_for_questions(questions, extra))
 
     def _on_source_changed(self) -> None:
         self.source_pages.setCurrentIndex(0 if self.random_radio.isChecked() else 1)
