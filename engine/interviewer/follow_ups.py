@@ -11,9 +11,10 @@ deterministically:
    the category's weight for it (``CATEGORY_WEIGHTS``: a diagnose question cares first about the
    diagnosis and the framing, a metrics question about metrics, a trade-off question about the
    decision) times how far below solid it is. A dimension at solid or above is never probed.
-3. When the biggest gap is small (below ``CONSTRAINT_BEATS_GAP``) and the candidate has a design
-   (the category's core dimension, or ``system_design``, solid), a constraint change is asked
-   instead, once per question: the interesting question left is whether the plan adapts.
+3. When the biggest gap is small (below ``CONSTRAINT_BEATS_GAP``), the answer is solid on
+   average and the candidate has a design (the category's core dimension, or
+   ``system_design``, solid), a constraint change is asked instead, once per question: the
+   interesting question left is whether the plan adapts.
 4. Otherwise the gaps are tried from the biggest down. Equal gaps are broken by the answer's
    content (a gap whose probe the answer sets off, "CTR" -> CTR's limits, goes first), then by
    the weight, then by the shape of a strong answer. On the chosen dimension the sharpest probe
@@ -87,21 +88,18 @@ COMMUNICATION_WEIGHT = 0.3
 
 CATEGORY_WEIGHTS: dict[str, dict[str, float]] = {
     "diagnose": {"diagnosis": 3.0, "problem_framing": 2.5, "metrics": 1.5},
-    "metrics": {"metrics": 3.0, "problem_framing": 1.6, "user_signals": 1.3},
+    "metrics": {"metrics": 3.0, "experimentation": 1.5, "problem_framing": 1.4},
     "tradeoff": {"tradeoffs": 3.0, "metrics": 1.8, "experimentation": 1.5},
-    "design": {
-        "problem_framing": 2.6,
-        "metrics": 2.5,
-        "system_design": 2.4,
-        "user_signals": 1.4,
-    },
+    "design": {"problem_framing": 2.6, "metrics": 2.5, "system_design": 2.4},
     "experimentation": {"experimentation": 3.0, "metrics": 2.0, "tradeoffs": 1.3},
     "behavior": {"user_signals": 3.0, "metrics": 1.8, "problem_framing": 1.5},
 }
 """How much each dimension matters for a category (DOMAIN.md): the dimensions the category's
 questions hinge on, most important first; every other applicable dimension counts
-``BASE_WEIGHT`` and communication ``COMMUNICATION_WEIGHT``. Set from the domain, then checked
-(not fitted) against the tuning half of the labelled corpus's ``probe_ok`` targets."""
+``BASE_WEIGHT`` and communication ``COMMUNICATION_WEIGHT``. Set from the domain, then adjusted
+once on the tuning half of the labelled corpus's ``probe_ok`` targets (a metrics question also
+cares how the metric is validated online; a design question does not single out user signals);
+the report half is only measured (``bench/grading_quality.py``)."""
 
 ANSWER_SHAPE_ORDER: tuple[str, ...] = (
     "problem_framing",
@@ -217,7 +215,7 @@ def choose_follow_up(
     score_of = _score_map(request.question, scores)
     gaps = gap_priorities(request.question.category, score_of)
 
-    if max(gaps.values(), default=0.0) < CONSTRAINT_BEATS_GAP:
+    if max(gaps.values(), default=0.0) < CONSTRAINT_BEATS_GAP and _solid_overall(score_of):
         constraint = _constraint_probe(request, pool, fresh, asked, score_of)
         if constraint is not None:
             return constraint.suggestion()
@@ -404,6 +402,11 @@ def _score_map(question: Question, scores: Sequence[DimensionScore]) -> dict[str
         else:
             result[dimension] = UNSCORED
     return result
+
+
+def _solid_overall(score_of: Mapping[str, int]) -> bool:
+    """Whether the answer is solid on average: a constraint change is for a plan worth changing."""
+    return bool(score_of) and sum(score_of.values()) / len(score_of) >= SOLID_SCORE
 
 
 def _constraint_probe(

@@ -198,7 +198,9 @@ def test_triggered_probe_that_did_not_fire_is_not_used_for_a_weak_dimension() ->
 
 def test_constraint_change_comes_once_the_candidate_has_a_design() -> None:
     # Only a small gap is left (experimentation merely weak): change the ground instead.
-    follow_up = choose_follow_up(request(PLAIN_ANSWER), scores(system_design=3, experimentation=2))
+    follow_up = choose_follow_up(
+        request(PLAIN_ANSWER), scores(4, system_design=3, experimentation=2)
+    )
     assert follow_up is not None
     assert follow_up.constraint == "new creators need fair exposure"
     assert follow_up.dimension == "tradeoffs"
@@ -431,5 +433,7 @@ def test_constraint_on_a_diagnose_question_waits_for_a_solid_diagnosis() -> None
     plan = "I would check the logging first, then split the metric by platform and version."
     early = choose_follow_up(request(plan, question=diagnose), scores(diagnosis=2, system_design=1))
     assert early is not None and early.constraint is None
-    ready = choose_follow_up(request(plan, question=diagnose), scores(diagnosis=3, system_design=2))
+    ready = choose_follow_up(
+        request(plan, question=diagnose), scores(4, diagnosis=3, system_design=2)
+    )
     assert ready is not None and ready.constraint == "decision within the hour"
