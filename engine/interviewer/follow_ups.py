@@ -225,7 +225,7 @@ def choose_follow_up(
     for dimension in _ranked_gaps(request.question.category, gaps, by_dimension):
         options = by_dimension.get(dimension)
         if options:
-            return _with_quote(options[0][1], scores, request.transcript.text)
+            return _with_quote(options[0][1], scores, request.transcript.text, asked)
     return None
 
 
@@ -431,13 +431,18 @@ def _constraint_probe(
 
 
 def _with_quote(
-    candidate: _Candidate, scores: Sequence[DimensionScore], transcript_text: str
+    candidate: _Candidate,
+    scores: Sequence[DimensionScore],
+    transcript_text: str,
+    asked: set[str],
 ) -> FollowUpSuggestion:
     """The candidate's suggestion, opened with the answer's own words when it has some to quote.
 
     The words come from the grader's evidence for the probed dimension: what the candidate
-    already said there, which the probe now digs into. Probes that already refer to what was
-    said ("You mentioned click-through rate ...") are left as they are.
+    already said there, which the probe now digs into. A generic probe is then replaced by the
+    dimension's quote probe ("How could that number mislead you here?"), which builds on the
+    quote, unless that was asked already. Probes that already refer to what was said ("You
+    mentioned click-through rate ...") are left as they are.
     """
     plain = candidate.suggestion()
     if candidate.concept is not None or plain.text.lower().startswith("you "):
@@ -445,7 +450,12 @@ def _with_quote(
     evidence = next((s.evidence for s in scores if s.id == candidate.dimension), ())
     for item in evidence:
         lead = quoted_lead(item.quote, transcript_text)
-        if lead is not None:
-            sentence, quote = lead
-            return QuotedFollowUp(f"{sentence} {plain.text}", plain.dimension, None, quote=quote)
+        if lead is None:
+            continue
+        sentence, quote = lead
+        text = plain.text
+        follow_on = generic.QUOTE_PROBES.get(candidate.dimension)
+        if candidate.generic and follow_on and probe_key(follow_on) not in asked:
+            text = spoken(follow_on)
+        return QuotedFollowUp(f"{sentence} {text}", plain.dimension, None, quote=quote)
     return plain

@@ -165,7 +165,7 @@ QUOTED_LEAD = re.compile(r"^You (?:said|mentioned) [^.?!]*[.?!]\s*")
 """A lead sentence built by ``quoted_lead``; ``follow_ups.probe_key`` drops it for comparisons."""
 
 MIN_QUOTE_WORDS = 3
-MAX_QUOTE_WORDS = 9
+MAX_QUOTE_WORDS = 12
 """A quote short enough to say in one breath, long enough to be recognisably the candidate's."""
 
 _CLAUSE_BREAK = re.compile(

@@ -15,7 +15,7 @@ from engine.grading.base import GradeRequest
 from engine.grading.offline import OfflineGrader
 from engine.grading.result import DimensionScore
 from engine.interviewer import generic_probes
-from engine.interviewer.follow_ups import choose_follow_up, probe_key
+from engine.interviewer.follow_ups import QuotedFollowUp, choose_follow_up, probe_key
 from engine.interviewer.phrasing import spoken
 from engine.questions.model import FollowUp, Question, free_question
 from engine.rubric import DIMENSION_IDS
@@ -437,3 +437,31 @@ def test_constraint_on_a_diagnose_question_waits_for_a_solid_diagnosis() -> None
         request(plan, question=diagnose), scores(4, diagnosis=3, system_design=2)
     )
     assert ready is not None and ready.constraint == "decision within the hour"
+
+
+def test_probe_on_a_thin_dimension_quotes_the_candidates_own_words() -> None:
+    # A free question, graded by the real grader: the metric named once, with no limitation.
+    question = free(
+        "How would you measure the success of a podcast app's new home page?", "metrics"
+    )
+    answer = (
+        "The home page is for listeners who open the app and want something to play. I would "
+        "measure success by how many episodes people play from the home page. For the system "
+        "I would start with a popularity baseline and then rank episodes by what similar "
+        "listeners finished."
+    )
+    grade = OfflineGrader().grade(request(answer, question=question))
+    metrics = grade.dimension("metrics")
+    assert metrics is not None and metrics.score is not None and metrics.score < 3
+    follow_up = choose_follow_up(request(answer, question=question), grade.dimensions)
+    assert isinstance(follow_up, QuotedFollowUp)
+    assert follow_up.dimension == "metrics"
+    assert follow_up.quote in answer
+    assert follow_up.text.startswith("You said you would measure success by how many episodes")
+    assert "mislead" in follow_up.text
+    # Behind another quote it is still the same probe: it is not asked twice.
+    again = choose_follow_up(
+        request(answer, question=question, asked_probes=frozenset({follow_up.text})),
+        grade.dimensions,
+    )
+    assert again is None or probe_key(again.text) != probe_key(follow_up.text)
