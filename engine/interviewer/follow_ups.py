@@ -447,6 +447,8 @@ def _with_quote(
     plain = candidate.suggestion()
     if candidate.concept is not None or plain.text.lower().startswith("you "):
         return plain
+    if candidate.dimension not in generic.QUOTE_PROBES:
+        return plain  # see QUOTE_PROBES: framing and communication are not quoted
     evidence = next((s.evidence for s in scores if s.id == candidate.dimension), ())
     for item in evidence:
         lead = quoted_lead(item.quote, transcript_text)

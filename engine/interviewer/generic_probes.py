@@ -395,7 +395,6 @@ def concept_raised(concept: Concept, text: str, context: str | None = None) -> b
 
 
 QUOTE_PROBES: dict[str, str] = {
-    "problem_framing": "Who exactly is that for, and what do they need from it?",
     "metrics": "How could that number mislead you here, and what would you watch next to it?",
     "user_signals": "How noisy is that signal, and what would you pair it with?",
     "system_design": "How does that part serve the goal, and what would you build first?",
@@ -405,4 +404,6 @@ QUOTE_PROBES: dict[str, str] = {
 }
 """Generic probes that build on a quote of the candidate ("You said you'd track clicks. How
 could that number mislead you here?"). Used in place of a generic dimension probe when the
-answer said something quotable on the dimension; each is still asked at most once a session."""
+answer said something quotable on the dimension; each is still asked at most once a session.
+Framing and communication have none: what the grader credits there is the answer's structure
+("I will go in four steps"), which reads oddly when quoted back."""

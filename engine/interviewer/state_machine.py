@@ -235,6 +235,13 @@ class Interview:
         return None if self._state is None else self._state.follow_up
 
     @property
+    def current_probe_quote(self) -> str:
+        """The candidate's words the pending probe quotes (verbatim from the transcript), or ""."""
+        if self._state is None or self._state.follow_up is None:
+            return ""
+        return str(self._state.follow_up_wording.get("quote", ""))
+
+    @property
     def follow_ups_asked(self) -> int:
         """Probes asked so far on the current question."""
         return 0 if self._state is None else self._state.follow_ups_asked
