@@ -317,18 +317,11 @@ class _DemoHost:
         if self.log is not None:
             probe_now = self.interview.current_follow_up
             quote = self.interview.current_probe_quote
-            self.log.append(
-                exchange_record(
-                    action,
-                    self.last_line,
-                    turn,
-                    transcript,
-                    duration,
-                    next_action,
-                    probe_now,
-                    quote,
-                )
+            record = exchange_record(
+                action, self.last_line, turn, transcript, duration, next_action, probe_now, quote
             )
+            record["turn"] = new_turns[-1].index if new_turns else None
+            self.log.append(record)
         if grade is not None:
             self.progress(f"  Graded by {grade.engine}: overall {grade.overall:.1f}/4")
             if grade.fallback and not self.fallback_reported:

@@ -71,16 +71,27 @@ _ANNOTATION = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|♪+")
 """What Whisper writes for non-speech ("[Music]", "(static)", "*cough*"), never words said."""
 
 
+NOTHING_CREDITED_MIN_WORDS = 25
+"""A turn this long that earned no evidence on any content dimension said nothing about the
+question: gibberish, small talk, or a monologue about something else."""
+
+
 def grade_is_off_topic(grade: Grade) -> bool:
     """Whether the grade says the answer does not address the asked question.
 
     Grading v2 gives a ``relevance`` (0-1); the first offline grader only warns when the answer
-    never uses the question's subject words. Either signal counts.
+    never uses the question's subject words (bank questions only). A substantial answer in
+    which the grader found nothing to quote on any content dimension is treated the same way:
+    it is what gibberish or chat looks like from the grade, on free questions too.
     """
     relevance = getattr(grade, "relevance", None)
     if relevance is not None and float(relevance) < OFF_TOPIC_RELEVANCE:
         return True
-    return any(w.startswith(OFF_TOPIC_WARNING_START) for w in grade.warnings)
+    if any(w.startswith(OFF_TOPIC_WARNING_START) for w in grade.warnings):
+        return True
+    content = [d for d in grade.dimensions if d.id != "communication" and d.score is not None]
+    long_enough = grade.pacing.words >= NOTHING_CREDITED_MIN_WORDS
+    return long_enough and bool(content) and not any(d.evidence for d in content)
 
 
 def without_annotations(text: str) -> str:
@@ -101,11 +112,12 @@ def echoes_question(text: str, question: Question) -> bool:
     Compared word by word: at least ``ECHO_SHARE`` of the turn's words occur in the prompt or
     context, and the turn is no longer than the question plus a few words.
     """
-    asked = _words(f"{question.context} {question.prompt}")
+    written = f"{question.context} {question.prompt}"
+    asked = _words(f"{written} {spoken(question.context)} {spoken(question.prompt)}")
     said = _words(text)
     if len(said) < 4 or not asked:
         return False
-    if len(said) > len(asked) + 12:
+    if len(said) > len(_words(spoken(written))) + 12:
         return False
     shared = sum(1 for w in said if w in set(asked))
     return shared / len(said) >= ECHO_SHARE
