@@ -82,7 +82,10 @@ Capture = Callable[[Any], Any]
 
 # --------------------------------------------------------------------------------- running
 def run_candidate(
-    path: Path, out_dir: Path, capture: Capture | None = None
+    path: Path,
+    out_dir: Path,
+    capture: Capture | None = None,
+    question_ids: Sequence[str] = (),
 ) -> tuple[CandidateScript, dict[str, Any]]:
     """Replay one candidate file as a whole spoken interview; its ``demo --json`` summary."""
     from engine.demo import run_demo
@@ -90,7 +93,13 @@ def run_candidate(
 
     script = load_candidate_script(path)
     exchanges: list[dict[str, Any]] = []
-    session = run_demo(out_dir=out_dir, answers=path, log=exchanges, capture=capture)
+    session = run_demo(
+        out_dir=out_dir,
+        answers=path,
+        question_ids=question_ids,
+        log=exchanges,
+        capture=capture,
+    )
     return script, interview_summary(session, exchanges)
 
 
