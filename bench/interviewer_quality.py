@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.candidate_script import CandidateScript, load_candidate_script  # noqa: E402
 from engine.interviewer.follow_ups import SOLID_SCORE, probe_key  # noqa: E402
-from engine.interviewer.phrasing import spoken  # noqa: E402
+from engine.interviewer.phrasing import QUOTED_LEAD, spoken  # noqa: E402
 from engine.interviewer.redirects import OVER_TIME_GRACE_S  # noqa: E402
 from engine.questions.model import Question  # noqa: E402
 
@@ -229,8 +229,11 @@ def _leaks(turns: list[dict[str, Any]], bank: list[Question | None]) -> tuple[bo
             [question.prompt, question.context, *question.clarifications.values()]
         )
         allowed = _ngrams(_words(f"{allowed_text} {spoken(allowed_text)}"), LEAK_NGRAM)
+        # A probe's quoted lead repeats the candidate's own words: those are not handed out.
         lines = " ".join(
-            f"{t['asked']} | {t['reply']}" for t in turns if t["question_index"] == number
+            f"{t['asked']} | {QUOTED_LEAD.sub('', t['reply'])}"
+            for t in turns
+            if t["question_index"] == number
         )
         said = _ngrams(_words(lines), LEAK_NGRAM)
         for points in question.expected.values():

@@ -10,7 +10,8 @@ deterministically:
 2. Every applicable dimension below solid (score < ``SOLID_SCORE``) is a *gap*; its priority is
    the category's weight for it (``CATEGORY_WEIGHTS``: a diagnose question cares first about the
    diagnosis and the framing, a metrics question about metrics, a trade-off question about the
-   decision) times how far below solid it is. A dimension at solid or above is never probed.
+   decision) times how far below solid it is. A dimension at solid or above is never probed;
+   the dimension just probed counts half, so a still-thin answer moves on to the next gap.
 3. When the biggest gap is small (below ``CONSTRAINT_BEATS_GAP``), the answer is solid on
    average and the candidate has a design (the category's core dimension, or
    ``system_design``, solid), a constraint change is asked instead, once per question: the
@@ -67,6 +68,9 @@ CONSTRAINT_BEATS_GAP = 2.0
 """A constraint change is asked only when no gap has at least this priority: a solid design
 with a small hole left is tested by changing the ground under it, a real hole is probed first.
 (Priority 2.0 is a secondary dimension missing outright, or a key one merely weak.)"""
+
+JUST_PROBED_FACTOR = 0.5
+"""The gap of the dimension the last probe was about counts this much on the next choice."""
 
 CORE_DIMENSION: dict[str, str] = {
     "design": "system_design",
@@ -214,6 +218,9 @@ def choose_follow_up(
     fresh = [c for c in pool if probe_key(c.text) not in asked]
     score_of = _score_map(request.question, scores)
     gaps = gap_priorities(request.question.category, score_of)
+    if request.prompt is not None and request.prompt.dimension in gaps:
+        # Just probed there and still thin: a person moves on to the next gap before coming back.
+        gaps[request.prompt.dimension] *= JUST_PROBED_FACTOR
 
     if max(gaps.values(), default=0.0) < CONSTRAINT_BEATS_GAP and _solid_overall(score_of):
         constraint = _constraint_probe(request, pool, fresh, asked, score_of)

@@ -114,7 +114,7 @@ def echoes_question(text: str, question: Question) -> bool:
     """
     written = f"{question.context} {question.prompt}"
     asked = _words(f"{written} {spoken(question.context)} {spoken(question.prompt)}")
-    said = _words(text)
+    said = _words(spoken(text))  # Whisper writes "3%" where the prompt says "three percent"
     if len(said) < 4 or not asked:
         return False
     if len(said) > len(_words(spoken(written))) + 12:

@@ -370,7 +370,7 @@ class Interview:
         request = candidate_request(text) if text else None
         if request is not None:
             return self._answer_request(request, transcript, audio_path, duration)
-        if text and is_clarifying_question(text):
+        if text and is_clarifying_question(text) and not echoes_question(text, state.question):
             return self._answer_clarification(transcript, audio_path, duration)
 
         self._phase = PHASE_GRADING
