@@ -351,10 +351,16 @@ def evaluate(runs: list[tuple[CandidateScript, dict[str, Any]]]) -> dict[str, An
 
 # --------------------------------------------------------------------------------- real mic
 def real_mic_capture(root: Path) -> tuple[Capture, Callable[[], None]]:
-    """A capture that plays each turn into a virtual microphone and records it in real time."""
+    """A capture that plays each turn into a virtual microphone and records it in real time.
+
+    The app's recorder reads the private PulseAudio's pipe source through sounddevice, and each
+    chunk it delivers goes straight into the streaming transcriber, as in the desktop. A second
+    of silence follows every turn: audio arrives up to a second after it is written.
+    """
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "fixtures"))
     from virtual_mic import VirtualMic  # type: ignore[import-not-found]
 
+    root.mkdir(parents=True, exist_ok=True)
     mic = VirtualMic(root)
     mic.start()
 
@@ -365,14 +371,17 @@ def real_mic_capture(root: Path) -> tuple[Capture, Callable[[], None]]:
         from engine.speech.transcriber import get_transcriber
 
         stream = get_transcriber(None).stream(tentative=False)
-        path = root / f"turn-{time.monotonic_ns()}.wav"
-        recorder = Recorder(path, device=mic.device, on_audio=stream.feed)
+        recorder = Recorder(
+            root / f"turn-{time.monotonic_ns()}.wav", device=mic.device, on_chunk=stream.feed
+        )
         recorder.start()
-        mic.feed(np.concatenate([audio, np.zeros(16000, dtype=np.float32)]))
-        recorder.stop()
+        try:
+            mic.feed(np.concatenate([audio, np.zeros(16000, dtype=np.float32)]))
+        finally:
+            recorder.stop()
         return stream.finish()
 
-    return capture, mic.stop
+    return capture, mic.close
 
 
 # --------------------------------------------------------------------------------- main

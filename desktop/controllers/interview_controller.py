@@ -184,7 +184,7 @@ class InterviewController(QObject):
             return
         self._stop_voice()
         self._settle_probe()
-        self._handle(self._interview.on_spoken())
+        self._handle(self._interview.on_spoken(interrupted=True))  # the report notes it
 
     def finish_answer(self) -> None:
         """Space/Enter while listening: the answer is complete; transcribe and grade it."""
