@@ -33,7 +33,7 @@ from engine.candidate_script import (
 )
 from engine.errors import ConfigError, MockInterviewError, SessionError
 from engine.interviewer.state_machine import Action, Interview, InterviewSettings
-from engine.paths import DATA_DIR_ENV
+from engine.paths import DATA_DIR_ENV, asset_path
 from engine.questions.model import FollowUp, Question
 from engine.store.model import STATUS_ENDED_EARLY, Session
 from engine.transcript import Transcript
@@ -50,7 +50,7 @@ DEMO_QUESTION_IDS: tuple[str, ...] = (
 )
 """Questions the demo knows how to answer, in the order it asks them."""
 
-SAMPLE_ANSWERS_PATH = Path(__file__).resolve().parent.parent / "assets" / "demo" / "answers.yaml"
+SAMPLE_ANSWERS_PATH = asset_path("demo", "answers.yaml")
 
 CANDIDATE_RATE = 150
 """Words per minute for the candidate's voice: conversational, and clear enough for tiny.en.

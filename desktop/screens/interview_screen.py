@@ -28,6 +28,7 @@ from desktop.theme import scaled_font
 from desktop.widgets.banner import Banner
 from desktop.widgets.countdown import Countdown
 from desktop.widgets.level_meter import LevelMeter
+from desktop.widgets.live_pacing_view import LivePacingView
 from desktop.widgets.live_transcript import LiveTranscript
 from desktop.widgets.round_clock import RoundClock
 from engine.rubric import CATEGORIES
@@ -116,6 +117,8 @@ class InterviewScreen(QWidget):
         clock_column = QVBoxLayout()
         clock_column.addWidget(self.round_clock)
         clock_column.addWidget(self.countdown)
+        self.live_pacing = LivePacingView()
+        clock_column.addWidget(self.live_pacing)
         clock_column.addSpacing(8)
         clock_column.addWidget(mic_caption)
         clock_column.addWidget(self.level_meter)
@@ -307,6 +310,8 @@ class InterviewScreen(QWidget):
             return
         if state in (ic.FINISHED, ic.IDLE):
             self.round_clock.stop()
+        if state in (ic.SPEAKING, ic.THINKING, ic.FINISHED, ic.IDLE):
+            self.live_pacing.stop()
         self.status_label.setText(_STATUS_TEXT.get(state, ""))
         if self.controller.typed_mode and state == ic.LISTENING:
             self.status_label.setText("No microphone — type your answer, Ctrl+Enter submits it")
@@ -360,6 +365,13 @@ class InterviewScreen(QWidget):
 
     def _on_listening_started(self, limit_s: float) -> None:
         self.countdown.start(limit_s or None)
+        question = self._questions[min(self._question_index, len(self._questions) - 1)]
+        self.live_pacing.start(
+            question.category,
+            limit_s or None,
+            self.transcript.full_text,
+            lambda: self.countdown.elapsed_s,
+        )
         if self.controller.typed_mode and self.typed_answer.isVisibleTo(self):
             self.typed_answer.clear()
             self.typed_answer.setFocus()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from desktop import settings as app_settings
 from desktop.controllers.interview_controller import InterviewPlan
 from desktop.theme import scaled_font
+from desktop.widgets.doctor_panel import DoctorPanel
 from desktop.widgets.level_meter import MicCheck
 from desktop.widgets.practice_panel import PracticePanel
 from desktop.workers import run_in_background
@@ -151,6 +152,8 @@ class SetupScreen(QWidget):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(title)
         layout.addWidget(subtitle)
+        self.doctor_panel = DoctorPanel()
+        layout.addWidget(self.doctor_panel)
         layout.addSpacing(6)
         layout.addLayout(columns, 1)
         scroll = QScrollArea()
@@ -690,6 +693,15 @@ class SetupScreen(QWidget):
         if not self._loaded_once:
             self._loaded_once = True
             QTimer.singleShot(0, self.reload)
+            QTimer.singleShot(0, self._run_doctor)
+
+    def _run_doctor(self) -> None:
+        """The first-run checks on the chosen devices; the panel appears only on a problem."""
+        self.doctor_panel.run(
+            input_device=self._choices.input_device or None,
+            output_device=self._prefs.output_device or None,
+            model=self._choices.whisper_model or None,
+        )
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.stop_mic_test()

@@ -125,6 +125,17 @@ def _by_difficulty(questions: Sequence[Question]) -> list[Question]:
     return sorted(questions, key=lambda q: (DIFFICULTY_ORDER.get(q.difficulty, 1), q.id))
 
 
+def _meaning_unavailable() -> str | None:
+    """Why job descriptions cannot be compared by meaning here, or None when they can."""
+    from engine.semantic import EmbeddingUnavailable, load_encoder
+
+    try:
+        load_encoder()
+    except EmbeddingUnavailable as exc:
+        return str(exc)
+    return None
+
+
 def make_plan(
     bank: Sequence[Question],
     history: History,
@@ -151,9 +162,13 @@ def make_plan(
     if job_description is not None:
         hits = detect_domains(job_description)
         domains = tuple(h.domain.label for h in hits)
-        if not hits:
-            notes.append("the job description names no domain the bank knows; picks ignore it")
-        matches = {m.question.id: m for m in rank_for_job(unseen or list(bank), hits)}
+        ranked = rank_for_job(unseen or list(bank), hits, job_description)
+        reason = _meaning_unavailable()
+        if reason:
+            notes.append(f"the job description was matched by its words only ({reason})")
+        if not ranked:
+            notes.append("the job description matches no question in the bank; picks ignore it")
+        matches = {m.question.id: m for m in ranked}
 
     picks: list[PlanPick] = []
     chosen: set[str] = set()

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -96,7 +97,13 @@ def create_session(
         merged["title"] = title
     session = Session(id=folder.name, kind=kind, settings=merged, folder=folder)
     acquire_session_lock(folder)
-    save_session(session)
+    try:
+        save_session(session)
+    except SessionError:
+        # Nothing was recorded yet: leave no empty folder behind for the library to list.
+        release_session_lock(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return session
 
 
