@@ -53,8 +53,8 @@ REDIRECT_BEHAVIOURS = frozenset({"off_topic", "gibberish", "repeating", "solutio
 """Adversarial behaviours the interviewer must answer with a redirect rather than a probe."""
 
 NOTE_FOR_BEHAVIOUR = {
-    "silence": "Nothing was heard",
-    "noise": "Nothing was heard",
+    "silence": "nothing was heard",
+    "noise": "nothing was heard",
     "monologue": "ran past its limit",
     "solution_request": "asked for the answer",
 }

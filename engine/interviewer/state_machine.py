@@ -315,7 +315,7 @@ class Interview:
             raise InterviewStateError(f"nothing was being spoken (phase {self._phase})")
         if interrupted and self._last_speak.purpose in ("question", "follow_up"):
             what = "question" if self._last_speak.purpose == "question" else "follow-up"
-            self._note(f"The candidate started answering before the {what} was fully spoken.")
+            self._note(f"the candidate started answering before the {what} was fully spoken.")
         if self._last_speak.purpose == "closing":
             self._phase = PHASE_DONE
             return Action("report", purpose="closing", question_index=self._index)
@@ -360,7 +360,7 @@ class Interview:
                 line = join_sentences(NOTHING_HEARD_LINE, spoken(self.current_prompt_text))
                 return self._speak(line, "repeat")
             self._note(
-                "Nothing was heard in answer to the "
+                "nothing was heard in answer to the "
                 f"{'follow-up' if state.follow_up is not None else 'question'}, twice; "
                 "it was scored as missing and the interview moved on."
             )
@@ -539,7 +539,7 @@ class Interview:
         state = self._state
         assert state is not None
         turn = self._new_turn(ROLE_CLARIFICATION, transcript, audio_path, duration)
-        self._note("The candidate asked for the answer instead of giving one.")
+        self._note("the candidate asked for the answer instead of giving one.")
         if state.redirects >= MAX_REDIRECTS:
             turn.interviewer_reply = MOVE_ON_LINE
             return self._next_question(MOVE_ON_LINE)
@@ -607,11 +607,10 @@ class Interview:
         if self._llm_grader is not None:
             self._pending_gradings.append(PendingGrading(turn, request, whisper))
 
-        number = self._index + 1
         if ran_over(duration, window):
             self._note(
-                f"An answer to question {number} ran past its limit ({duration:.0f} s of "
-                f"{window:.0f} s); the interviewer wrapped up instead of probing further."
+                f"an answer ran past its limit ({duration:.0f} s of {window:.0f} s); "
+                "the interviewer wrapped up instead of probing further."
             )
             return self._next_question(f"{WRAP_UP_LINE} Next question.", wrap_up=True)
         redirect = self._redirect_for(state, text_of(transcript), grade)
@@ -642,22 +641,19 @@ class Interview:
         if state.redirects >= MAX_REDIRECTS:
             return None
         state.redirects += 1
-        number = self._index + 1
         if echo:
-            self._note(f"The answer to question {number} only repeated the question back.")
+            self._note("the answer only repeated the question back; it was asked again.")
             line = join_sentences(ECHO_REPLY, spoken(state.question.prompt))
         else:
-            self._note(f"The answer to question {number} did not address the question.")
+            self._note("the answer did not address the question; it was asked again.")
             line = come_back_line(state.question)
         return self._speak(line, "redirect")
 
     def _note(self, text: str) -> None:
-        """A line for the report about what happened, once per question and kind."""
-        number = max(self._index, 0) + 1
-        if not text.startswith(("An answer to question", "The answer to question")):
-            text = f"Question {number}: {text}"
-        if text not in self._session.notes:
-            self._session.notes.append(text)
+        """A line for the report about what happened on the current question (once each)."""
+        line = f"Question {max(self._index, 0) + 1}: {text}"
+        if line not in self._session.notes:
+            self._session.notes.append(line)
 
     def _vetted_follow_up(self, request: GradeRequest, grade: Grade) -> FollowUpSuggestion | None:
         """The grader's probe, checked against the interview's own rules.

@@ -132,7 +132,7 @@ def test_silence_twice_is_scored_missing_and_the_report_is_told() -> None:
     assert nxt.purpose == "question" and machine.question_index == 1
     grade = machine.session.questions[0].turns[-1].grade
     assert grade is not None and grade.overall == 1.0
-    assert any("Nothing was heard" in n for n in machine.session.notes)
+    assert any("nothing was heard" in n for n in machine.session.notes)
 
 
 def test_whisper_noise_annotations_count_as_nothing_heard() -> None:
