@@ -43,8 +43,10 @@ from engine.grading.base import GradeRequest
 from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade
 from engine.interviewer import generic_probes as generic
 from engine.interviewer.phrasing import QUOTED_LEAD, quoted_lead, spoken
+from engine.interviewer.redirects import grade_is_off_topic
 from engine.questions.model import FollowUp, Question
 from engine.rubric import DIMENSION_IDS, applicable_dimensions
+from engine.transcript import Transcript
 
 MIN_TIME_FOR_PROBE_S = 45.0
 """Below this much time left, a probe would only be cut off; move on instead."""
@@ -249,9 +251,6 @@ def chosen_probe_dimension(question: Question, grade: Grade, answer: str = "") -
         answer: the answer's text, when known, so its content can break ties as in the
             interview; without it ties fall to the category's weights.
     """
-    from engine.interviewer.redirects import grade_is_off_topic
-    from engine.transcript import Transcript
-
     if grade_is_off_topic(grade):
         return None
     text = answer if answer.strip() else "answer"

@@ -74,7 +74,7 @@ from engine.interviewer.clarifications import (
 )
 from engine.interviewer.follow_ups import (
     MIN_TIME_FOR_PROBE_S,
-    STRONG_SCORE,
+    SOLID_SCORE,
     choose_follow_up,
     probe_key,
 )
@@ -663,18 +663,19 @@ class Interview:
         follow-up answer the dimension scores of that short answer alone understate what the
         candidate has shown, so the offline engine's probe (which is this same policy applied to
         that one answer) is chosen again over the best scores of all answers on the question; an
-        LLM engine's probe is kept unless it targets a dimension already covered well.
+        LLM engine's probe is kept unless it targets a dimension already solid, which is never
+        probed (the policy chooses instead).
         """
         suggestion = grade.follow_up
         if suggestion is None or request.follow_ups_left <= 0:
             return None
         if request.time_left_s is not None and request.time_left_s < MIN_TIME_FOR_PROBE_S:
             return None
-        if request.previous_answers:
-            combined = self._combined_scores(grade)
-            covered = {s.id for s in combined if s.score is not None and s.score >= STRONG_SCORE}
-            if grade.engine == OFFLINE_ENGINE or suggestion.dimension in covered:
-                suggestion = choose_follow_up(request, combined)
+        combined = self._combined_scores(grade)
+        covered = {s.id for s in combined if s.score is not None and s.score >= SOLID_SCORE}
+        on_solid = not suggestion.constraint and suggestion.dimension in covered
+        if on_solid or (request.previous_answers and grade.engine == OFFLINE_ENGINE):
+            suggestion = choose_follow_up(request, combined)
         if suggestion is None:
             return None
         if probe_key(suggestion.text) in {probe_key(p) for p in self._asked_probes}:
