@@ -453,6 +453,8 @@ def _with_quote(
     plain = candidate.suggestion()
     if candidate.concept is not None or plain.text.lower().startswith("you "):
         return plain
+    if candidate.triggers or candidate.is_feedback_loop_probe:
+        return plain  # set off by the answer's own words, which it already takes up
     if candidate.dimension not in generic.QUOTE_PROBES:
         return plain  # see QUOTE_PROBES: framing and communication are not quoted
     evidence = next((s.evidence for s in scores if s.id == candidate.dimension), ())
