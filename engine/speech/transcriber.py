@@ -7,7 +7,7 @@ quotes, pacing and replay all hang on them. Results are converted at this bounda
 engine's own frozen ``Transcript``; no faster-whisper type leaks out.
 
 For answers spoken live, ``Transcriber.stream()`` returns a ``StreamingSession`` (see
-``engine.speech.streaming``) that transcribes finished stretches while the user is still talking.
+``engine.speech.streaming``) that settles words while the user is still talking.
 """
 
 from __future__ import annotations
