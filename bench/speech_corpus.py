@@ -81,8 +81,13 @@ def trim_silence(samples: np.ndarray, keep_s: float = 0.05) -> np.ndarray:
         return samples
     power = np.mean(samples[: frames * frame].reshape(frames, frame).astype(np.float64) ** 2, 1)
     db = 10 * np.log10(power + 1e-12)
-    threshold = max(float(db.max()) - 25.0, float(np.percentile(db, 10)) + 8.0)
+    peak = float(db.max())
+    threshold = max(peak - 25.0, float(np.percentile(db, 10)) + 8.0)
+    if threshold > peak - 6.0:  # no silence to speak of: keep everything 25 dB under the peak
+        threshold = peak - 25.0
     loud = np.flatnonzero(db > threshold)
+    if loud.size == 0:
+        return samples
     keep = int(keep_s * SAMPLE_RATE)
     first = max(0, int(loud[0]) * frame - keep)
     last = min(len(samples), (int(loud[-1]) + 1) * frame + keep)

@@ -39,6 +39,7 @@ import numpy as np
 
 from engine.errors import TranscriptionError
 from engine.speech.audio_io import SAMPLE_RATE
+from engine.speech.filled_pauses import detect_filled_pauses
 from engine.speech.transcriber import FRAME, SPEECH_FLOOR_DBFS, DecodeOptions
 from engine.transcript import Segment, Transcript, Word
 
@@ -204,6 +205,7 @@ class StreamingSession:
 
         Silence-only audio gives an empty transcript; callers decide whether that is an error.
         ``extra["streaming"]["finish_decoded_s"]`` says how much audio was left to decode.
+        Fillers Whisper left out are looked for in the audio (``Transcript.filled_pauses``).
 
         Raises:
             TranscriptionError: the background transcription failed.
@@ -224,6 +226,7 @@ class StreamingSession:
             duration_s=self._total / SAMPLE_RATE,
             model=self._transcriber.model_name,
             extra={"streaming": dict(self.stats)},
+            filled_pauses=detect_filled_pauses(self._buffer[: self._total], self._committed),
         )
 
     def cancel(self) -> None:
