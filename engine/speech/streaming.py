@@ -41,7 +41,7 @@ from engine.errors import TranscriptionError
 from engine.speech.audio_io import SAMPLE_RATE
 from engine.speech.filled_pauses import detect_filled_pauses
 from engine.speech.transcriber import FRAME, SPEECH_FLOOR_DBFS, DecodeOptions
-from engine.transcript import Segment, Transcript, Word
+from engine.transcript import FilledPause, Segment, Transcript, Word
 
 if TYPE_CHECKING:
     from engine.speech.transcriber import Transcriber
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 FRAME_S = FRAME / SAMPLE_RATE
 MAX_WORD_S = 0.6  # loud time one spoken word accounts for, at most (slow, long words)
 SEGMENT_GAP_S = 1.0  # a silence this long between settled words starts a new segment
+SCAN_EVERY_S = 10.0  # settled audio searched for fillers at a time (see _scan_fillers)
 STREAM_DECODING = DecodeOptions(temperatures=(0.0,), tokens_per_second=6.0)
 _SEAM_NGRAM = 4  # longest run of words matched when dropping a word heard twice at a cut
 _NORM_RE = re.compile(r"[^a-z0-9']+")
@@ -133,6 +134,8 @@ class StreamingSession:
         self._last: _Pass | None = None  # the latest pass over the undecided tail
         self._frame_db = np.zeros(0, dtype=np.float32)
         self._language: str | None = None
+        self._filled: list[FilledPause] = []  # fillers found in the settled audio so far
+        self._scanned = 0  # samples already searched for fillers
         self._pass_cpu_s = 0.6  # CPU one pass costs (updated from each measured pass)
         self._cpu_spent = 0.0  # CPU of the timed passes so far
         self.stats: dict[str, float] = {
@@ -226,7 +229,7 @@ class StreamingSession:
             duration_s=self._total / SAMPLE_RATE,
             model=self._transcriber.model_name,
             extra={"streaming": dict(self.stats)},
-            filled_pauses=detect_filled_pauses(self._buffer[: self._total], self._committed),
+            filled_pauses=tuple(self._filled),
         )
 
     def cancel(self) -> None:
@@ -263,6 +266,7 @@ class StreamingSession:
             self._update_energy(buffer, total)
             if finishing:
                 self._finish_tail(buffer, total)
+                self._scan_fillers(buffer, total)
                 return
             # A backlog (audio fed faster than real time, a slow model) is worked off in
             # window-sized passes that settle what they heard with enough right context.
@@ -376,6 +380,19 @@ class StreamingSession:
             self._last = _Pass(cut, end, rest, complete)
         longest = max(self.stats["longest_tail_s"], (end - cut) / SAMPLE_RATE)
         self.stats["longest_tail_s"] = round(longest, 3)
+        if cut - self._scanned >= SCAN_EVERY_S * SAMPLE_RATE:
+            self._scan_fillers(buffer, cut)
+
+    def _scan_fillers(self, buffer: np.ndarray, until: int) -> None:
+        """Look for fillers in settled audio as it settles, so ``finish()`` has little left.
+
+        The scan ends at a cut, which lies in the quietest frame between two words, so a
+        filler is never split between two scans.
+        """
+        begin_s, until_s = self._scanned / SAMPLE_RATE, until / SAMPLE_RATE
+        words = [w for w in self._committed if w.end > begin_s - 0.5 and w.start < until_s + 0.5]
+        self._filled.extend(detect_filled_pauses(buffer[self._scanned : until], words, begin_s))
+        self._scanned = until
 
     def _finish_tail(self, buffer: np.ndarray, total: int) -> None:
         """Settle everything: adopt the latest pass if it already heard it all, else decode."""
