@@ -12,6 +12,8 @@ makes the user wait); ``wer_vs_batch`` is the word error rate of the streamed tr
 measured against that batch transcript. ``cpu_per_audio_s`` is the process CPU time spent while
 streaming (feeding, every pass and ``finish()``) per second of audio: Whisper's threads count,
 so on two cores 0.4 means the streamer keeps about a fifth of the machine busy.
+``finish_cpu_s`` is the CPU ``finish()`` itself spent: unlike its wall time it does not grow
+when other programs compete for the cores (``load_average`` says how busy they were).
 
 Examples:
     python bench/stream_latency.py --audio ../shared/data/jfk.flac --json
@@ -127,11 +129,17 @@ def stream_once(transcriber: Transcriber, samples: np.ndarray, chunk_s: float) -
         session.feed(samples[start : start + chunk])
         # Wait only while the worker is busy, never longer than the chunk lasts in real time.
         session.wait_idle(timeout=max(0.0, chunk_s - (time.perf_counter() - fed_at)))
-    began = time.perf_counter()
+    began, finish_cpu = time.perf_counter(), time.process_time()
     transcript = session.finish()
     latency = time.perf_counter() - began
     cpu_s = time.process_time() - cpu_began
-    return {"latency": latency, "cpu_s": cpu_s, "text": transcript.text, "stats": transcript.extra}
+    return {
+        "latency": latency,
+        "finish_cpu_s": time.process_time() - finish_cpu,
+        "cpu_s": cpu_s,
+        "text": transcript.text,
+        "stats": transcript.extra,
+    }
 
 
 def normalize(text: str) -> str:
@@ -226,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         "wer_vs_batch": round(statistics.median(wer(batch.text, r["text"]) for r in runs), 4),
         "cpu_per_audio_s": round(statistics.median(cpu_ratios), 3),
         "finish_decoded_s": round(statistics.median(decoded), 2),
+        "finish_cpu_s": round(statistics.median(r["finish_cpu_s"] for r in runs), 3),
+        "load_average": round(os.getloadavg()[0], 1),
         "audio_s": round(audio_s, 2),
         "finish_latency_runs": [round(value, 3) for value in latencies],
         "cpu_per_audio_s_runs": [round(value, 3) for value in cpu_ratios],
