@@ -63,6 +63,8 @@ demo: setup
 
 bench: setup llm-server-deps
 	$(BIN)/python bench/stream_latency.py --synthetic-answer --runs 3 --json
+	$(BIN)/python bench/stream_latency.py --long-real --no-closing-pause --runs 3 --json
+	$(BIN)/python bench/fillers.py --json
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/startup.py
