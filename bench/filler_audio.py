@@ -148,7 +148,9 @@ def _piper(text: str, rng: random.Random) -> np.ndarray:
     from piper import SynthesisConfig
 
     voice = _piper_voice()
-    config = SynthesisConfig(length_scale=rng.uniform(1.8, 2.6))
+    # Piper draws random noise inside the model; with its scales at zero the audio is the same
+    # on every run, so the measurement is too.
+    config = SynthesisConfig(length_scale=rng.uniform(1.8, 2.6), noise_scale=0.0, noise_w_scale=0.0)
     chunks = list(voice.synthesize(text, syn_config=config))
     rate = chunks[0].sample_rate if chunks else 22050
     audio = np.frombuffer(b"".join(c.audio_int16_bytes for c in chunks), dtype=np.int16)
