@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -657,7 +658,8 @@ def _common_prefix(a: tuple[Word, ...], b: tuple[Word, ...]) -> int:
     return count
 
 
-def _count_while(words: tuple[Word, ...], keep: Any) -> int:
+def _count_while(words: tuple[Word, ...], keep: Callable[[Word], bool]) -> int:
+    """How many leading words satisfy ``keep``."""
     count = 0
     for word in words:
         if not keep(word):
@@ -697,7 +699,7 @@ def _ordered(committed: list[Word], words: tuple[Word, ...]) -> list[Word]:
     return result
 
 
-def _join(words: Any) -> str:
+def _join(words: Iterable[Word]) -> str:
     return "".join(w.word for w in words).strip()
 
 
