@@ -308,7 +308,9 @@ class StreamingSession:
         (the bound on what ``finish()`` may have to decode). Otherwise, with previews on: when
         the CPU budget earned by the audio so far pays for one more pass and at least
         ``pass_every_s`` of new audio came in, or at once when the speaker has just paused
-        (if they stop now, ``finish()`` adopts that pass and decodes nothing).
+        (if they stop now, ``finish()`` adopts that pass and decodes nothing). A pause may
+        borrow up to one pass from the budget: the next timed pass waits until it is repaid,
+        so the CPU spent still follows the budget over an answer.
         """
         opts = self.options
         tail = self._tail_s(total)
@@ -323,7 +325,7 @@ class StreamingSession:
         credit = opts.cpu_budget * total / SAMPLE_RATE - self._cpu_spent
         if fresh >= opts.pass_every_s and credit >= self._pass_cpu_s:
             return True
-        if fresh < 0.3 or credit < 0.5 * self._pass_cpu_s:
+        if fresh < 0.3 or credit < -self._pass_cpu_s:
             return False
         return self._speech_after(done_until, total) and self._ends_in_pause(total)
 
