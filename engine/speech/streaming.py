@@ -74,9 +74,9 @@ class StreamingOptions:
 
     tentative: bool = True
     pass_every_s: float = 1.0
-    cpu_budget: float = 0.3
-    max_tail_s: float = 6.0
-    right_context_s: float = 1.5
+    cpu_budget: float = 0.35
+    max_tail_s: float = 8.0
+    right_context_s: float = 2.0
     window_s: float = 24.0
     prompt_words: int = 40
     pause_s: float = 0.2
