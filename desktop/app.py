@@ -56,8 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop.errors import setup_logging
     from desktop.main_window import MainWindow
 
+    setup_logging()  # before the window: its start-up errors belong in the log too
     app = QApplication.instance() or QApplication(list(argv) if argv else sys.argv[:1])
     set_app_identity(app)
     window = MainWindow()

@@ -481,7 +481,7 @@ def run_demo(
         ModelError: the Whisper model cannot be loaded.
         SessionError: the session cannot be written.
     """
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
     from engine.report.html import render_html
     from engine.report.markdown import render_markdown
     from engine.speech.transcriber import get_transcriber

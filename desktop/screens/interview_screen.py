@@ -40,6 +40,7 @@ _STATUS_TEXT = {
     ic.THINKING: "One moment — transcribing and reviewing your answer…",
     ic.PAUSED: "Paused — press P to continue",
     ic.FINISHED: "Interview finished",
+    ic.CLOSING: "Finishing… saving your interview before the window closes",
     ic.IDLE: "",
 }
 _PURPOSE_CAPTION = {

