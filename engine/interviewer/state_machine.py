@@ -179,9 +179,16 @@ class Interview:
         if self._settings.follow_ups_per_question < 0:
             raise ConfigError("follow-ups per question cannot be negative")
         if grader is None:
-            from engine.engines import make_grader
+            # The engine registry sits above the interviewer (it knows the LLM engine, which
+            # builds on the interviewer's probes), so only the offline default is made here.
+            if self._settings.engine != "offline":
+                raise ConfigError(
+                    f"an interview graded by the {self._settings.engine!r} engine needs that "
+                    "grader passed in (engine.engines.make_grader)"
+                )
+            from engine.grading.offline import OfflineGrader
 
-            grader = make_grader(self._settings.engine)
+            grader = OfflineGrader()
         self._questions = tuple(questions)
         self._grader = grader
         self._llm_grader: Any = None
