@@ -67,6 +67,8 @@ demo: setup
 
 bench: setup llm-server-deps
 	$(BIN)/python bench/stream_latency.py --synthetic-answer --runs 3 --json
+	$(BIN)/python bench/stream_latency.py --long-real --no-closing-pause --runs 3 --json
+	$(BIN)/python bench/fillers.py --json
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/embedding.py
 	$(BIN)/python bench/library.py

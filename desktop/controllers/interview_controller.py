@@ -178,7 +178,7 @@ class InterviewController(QObject):
             return
         self._voice.stop()
         self._llm.settle()
-        self._step(jobs.spoken)
+        self._step(jobs.cut_short)  # the report notes that the question was cut short
 
     def finish_answer(self) -> None:
         """Space/Enter while listening: the answer is complete; transcribe and grade it."""

@@ -190,6 +190,11 @@ def spoken(owner: Any) -> Step:
     return _step(owner, owner.interview.on_spoken())
 
 
+def cut_short(owner: Any) -> Step:
+    """The candidate pressed Space while the interviewer spoke: listen now, and say so later."""
+    return _step(owner, owner.interview.on_spoken(interrupted=True))
+
+
 def repeat(owner: Any) -> Step:
     """Say the current question or follow-up again."""
     return _step(owner, owner.interview.repeat())

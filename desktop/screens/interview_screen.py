@@ -48,6 +48,7 @@ _PURPOSE_CAPTION = {
     "follow_up": "Follow-up",
     "clarification_reply": "The interviewer answers your question",
     "repeat": "The interviewer repeats",
+    "redirect": "Back to the question",
     "closing": "Wrapping up",
 }
 
@@ -360,7 +361,7 @@ class InterviewScreen(QWidget):
         self.interviewer_text.setVisible(bool(shown))
         self.interviewer_text.setText(shown)
         self.interviewer_text.setAccessibleDescription(text)
-        if purpose in ("follow_up", "clarification_reply", "repeat"):
+        if purpose in ("follow_up", "clarification_reply", "repeat", "redirect"):
             self.transcript.clear_transcript("Your words will appear here as you answer.")
 
     def _on_listening_started(self, limit_s: float) -> None:

@@ -76,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FORMAT",
         help="run the questions as one timed interview loop (onsite-45, screen-30)",
     )
+    demo.add_argument(
+        "--answers", metavar="FILE", help="replay this scripted candidate (see assets/README.md)"
+    )
+    demo.add_argument(
+        "--question",
+        action="append",
+        default=[],
+        metavar="ID",
+        dest="question_ids",
+        help="ask this question from the answers file (repeatable; default: all of them)",
+    )
+    demo.add_argument(
+        "--json", action="store_true", help="print the turns and grades as JSON on stdout"
+    )
 
     transcribe = sub.add_parser("transcribe", help="transcribe an audio file with local Whisper")
     transcribe.add_argument("audio", metavar="AUDIO")

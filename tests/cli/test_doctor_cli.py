@@ -51,9 +51,16 @@ def test_everything_ready_with_a_microphone_that_hears_speech(virtual_mic, jfk_p
     checks = _by_id(json.loads(result.stdout))
     assert result.returncode == 0, result.stdout + result.stderr
     assert list(checks) == [
-        "data_dir", "whisper_model", "voice", "microphone", "audio_output", "llm"
+        "data_dir", "whisper_model", "grading_model", "voice", "microphone", "audio_output", "llm"
     ]  # fmt: skip
-    for check_id in ("whisper_model", "voice", "microphone", "audio_output", "llm"):
+    for check_id in (
+        "whisper_model",
+        "grading_model",
+        "voice",
+        "microphone",
+        "audio_output",
+        "llm",
+    ):
         assert checks[check_id]["status"] == OK, checks[check_id]
     level = re.search(r"peak level (\d+)%", checks["microphone"]["detail"])
     assert level and int(level.group(1)) >= 30, checks["microphone"]

@@ -283,14 +283,10 @@ def test_llm_regrade_without_a_server_falls_back_and_can_be_compared(
 
 def test_interrupted_session_offers_transcribe_and_grade(qtbot, screen, jfk_path, artifacts_dir):
     """A recording whose process died: audio on disk, nothing transcribed, recovered on start."""
+    from engine.library.recovery import recover_interrupted
     from engine.speech.audio_io import load_audio, write_wav
     from engine.store.locks import lock_path
-    from engine.store.sessions import (
-        create_session,
-        recover_interrupted,
-        save_session,
-        turn_audio_path,
-    )
+    from engine.store.sessions import create_session, save_session, turn_audio_path
 
     session = create_session(title="Cut short by a crash")
     session.questions.append(

@@ -42,11 +42,13 @@ QUESTION = Question(
     ),
 )
 ANSWER = (
-    "First I would think about the users: casual viewers who want fun videos quickly. "
-    "I would measure success with seven day retention, and watch time only as a proxy, "
-    "because watch time can reward clickbait. For the system I start with a popularity "
-    "baseline, then a two tower retrieval model and a ranker."
+    "Let me start with the users and their needs. Casual viewers want fun videos quickly, "
+    "creators want an audience. I will scope this to the main feed on mobile, and I assume we "
+    "optimise for viewers first because without viewers creators leave. I would measure "
+    "success with watch time. For the system I start with a popularity baseline, then a two "
+    "tower retrieval model and a ranker."
 )
+"""Framing solid, metrics the biggest gap and "watch time" said: the bank's watch time probe."""
 SETTINGS = InterviewSettings(time_limit_s=300, follow_ups_per_question=1, engine="llm")
 
 

@@ -29,8 +29,9 @@ from engine.rubric import applicable_dimensions
 
 pytestmark = pytest.mark.llm
 
-# Generous against a busy CI machine (typical grade: 7-17 s); a timeout fails the grading test.
-REAL_TIMEOUT_S = 45.0
+# Generous against a busy machine (typical grade: 7-17 s alone, 45 s+ under heavy load); a
+# timeout fails the grading test.
+REAL_TIMEOUT_S = 90.0
 
 
 @pytest.fixture
