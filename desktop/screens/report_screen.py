@@ -35,10 +35,17 @@ from desktop.screens.library_screen import short_date
 from desktop.widgets.banner import Banner
 from desktop.widgets.evidence_list import EvidenceList
 from desktop.widgets.grading_compare import GradingCompare, GradingCompareDialog
+from desktop.widgets.red_flag_list import RedFlagList
 from desktop.widgets.score_chart import ScoreBar, ScoreChart, dimension_color, dimension_label
 from desktop.widgets.stage_timeline import StageTimeline, mmss
 from desktop.widgets.trend_chart import TrendChart, TrendSeries
-from engine.report.builder import AnswerView, QuestionReport, SessionReport, build_report
+from engine.report.builder import (
+    RED_FLAGS_HEADING,
+    AnswerView,
+    QuestionReport,
+    SessionReport,
+    build_report,
+)
 from engine.rubric import CATEGORIES
 from engine.store.model import ROLE_FOLLOW_UP, STATUS_INTERRUPTED, Session
 
@@ -313,6 +320,8 @@ class ReportScreen(QWidget):
         )
         category = CATEGORIES.get(question.category, question.category)
         layout.addWidget(_label(f"{category} · {limit}", page, muted=True))
+        for text in question.relevance_notices:
+            layout.addWidget(_notice(text, page))
 
         if not question.dimensions:
             layout.addWidget(_section("Scores", page))
@@ -356,6 +365,12 @@ class ReportScreen(QWidget):
         evidence.set_feedback(question.dimensions, show_turns=len(question.answers) > 1)
         evidence.quote_activated.connect(self._play_quote)
         layout.addWidget(evidence)
+        if question.red_flags:
+            layout.addWidget(_section(RED_FLAGS_HEADING, page))
+            flags = RedFlagList(page)
+            flags.set_flags(question.red_flags, show_turns=len(question.answers) > 1)
+            flags.quote_activated.connect(self._play_quote)
+            layout.addWidget(flags)
 
     def _follow_up_block(self, exchange: object, parent: QWidget) -> QFrame:
         frame = QFrame(parent)
