@@ -35,14 +35,20 @@ class FileResult:
     errors: tuple[QuestionBankError, ...]
 
 
-def read_question_file(path: Path, display: str | None = None) -> FileResult:
+def read_question_file(
+    path: Path, display: str | None = None, *, require_red_flags: bool | None = None
+) -> FileResult:
     """Read one file, keeping every question that is valid and every problem found.
 
     Args:
         path: the YAML file.
         display: how to name it in messages (defaults to ``str(path)``).
+        require_red_flags: whether every question must list its own red flags; None (the
+            default) decides by location: required for files of the bundled bank, optional for
+            everyone else's (see ``is_bundled_file``).
     """
     name = display if display is not None else str(path)
+    required = is_bundled_file(path) if require_red_flags is None else require_red_flags
     try:
         document = load_located(path, name)
     except QuestionBankError as exc:
@@ -50,7 +56,7 @@ def read_question_file(path: Path, display: str | None = None) -> FileResult:
     questions: list[Question] = []
     errors: list[QuestionBankError] = list(document.problems)
     for base, entry in _question_entries(document, errors):
-        question, problems = parse_question(document, base, entry)
+        question, problems = parse_question(document, base, entry, require_red_flags=required)
         errors.extend(problems)
         # A repeated key inside this question means YAML would have dropped one of the values;
         # the question is held back like any other invalid one.
@@ -68,6 +74,19 @@ def read_question_file(path: Path, display: str | None = None) -> FileResult:
             unique.append(question)
     errors.sort(key=lambda e: e.line or 0)
     return FileResult(name, tuple(unique), tuple(errors))
+
+
+def is_bundled_file(path: Path) -> bool:
+    """Whether ``path`` is one of the files shipped in the bundled bank folder.
+
+    The bank's stricter rules (own red flags on every question) follow the file, not the command
+    that reads it, so ``questions validate question_bank/design.yaml`` checks exactly what the
+    app enforces when it loads the bank, and a user's copy of that file elsewhere is free of them.
+    """
+    try:
+        return path.resolve().parent == paths.bundled_question_bank_dir().resolve()
+    except OSError:
+        return False
 
 
 def load_question_file(path: str | Path) -> list[Question]:

@@ -30,6 +30,24 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class RedFlag:
+    """A wrong claim or bad decision an interviewer would mark down on this question.
+
+    Attributes:
+        text: the interviewer's short note, shown in the report under "What would worry an
+            interviewer" ("Ships on three days of data while the lift may still be novelty").
+        dimension: the rubric dimension the mistake lowers.
+        claims: one to a few sentences a candidate might actually say that commit the
+            mistake, in spoken style; the grader matches answer sentences to them by meaning,
+            so they are assertive commitments, never a neutral mention of the topic.
+    """
+
+    text: str
+    dimension: str
+    claims: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Question:
     """One interview question with everything the offline interviewer needs to run it.
 
@@ -39,6 +57,9 @@ class Question:
         clarifications: topic -> the interviewer's answer when the candidate asks about it.
             Topics are short keys such as "scale", "platform", "goal", "users".
         source: "file:line" where the question was defined, for error messages.
+        red_flags: the mistakes specific to this question; empty for free questions and for
+            user questions that do not list any (the grader then falls back to
+            ``engine.questions.generic_red_flags``).
     """
 
     id: str
@@ -52,6 +73,7 @@ class Question:
     clarifications: dict[str, str] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     source: str = ""
+    red_flags: tuple[RedFlag, ...] = ()
 
     def to_ref(self) -> dict[str, Any]:
         """The ``question`` object of the grade JSON contract."""

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.errors import QuestionBankError
-from engine.questions.model import FollowUp, Question
+from engine.questions.model import FollowUp, Question, RedFlag
 from engine.questions.yaml_lines import LocatedDocument, ValuePath, format_field
 from engine.rubric import CATEGORIES, DIMENSION_IDS
 
@@ -23,6 +23,12 @@ DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 MIN_TIME_LIMIT_S = 30
 MAX_TIME_LIMIT_S = 1800
 MIN_FOLLOW_UPS = 3
+# The bundled bank promises every question its own red flags (the report's "What would worry an
+# interviewer"); a user's file may leave them out and gets the generic ones at grading time.
+MIN_BUNDLED_RED_FLAGS = 2
+# Claims are matched one by one against every answer sentence; a handful says what the mistake
+# sounds like, a long list mostly adds chances of a false match.
+MAX_CLAIMS = 5
 
 REQUIRED_FIELDS: tuple[str, ...] = (
     "id",
@@ -33,9 +39,10 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "follow_ups",
     "clarifications",
 )
-OPTIONAL_FIELDS: tuple[str, ...] = ("context", "difficulty", "tags")
+OPTIONAL_FIELDS: tuple[str, ...] = ("context", "difficulty", "tags", "red_flags")
 QUESTION_FIELDS: tuple[str, ...] = REQUIRED_FIELDS + OPTIONAL_FIELDS
 FOLLOW_UP_FIELDS: tuple[str, ...] = ("text", "dimension", "triggers", "constraint")
+RED_FLAG_FIELDS: tuple[str, ...] = ("text", "dimension", "claims")
 
 # Ids are typed on the command line (`grade --question ID`), so they stay shell-friendly.
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -103,7 +110,7 @@ class _Checker:
 
 
 def parse_question(
-    document: LocatedDocument, base: ValuePath, entry: Any
+    document: LocatedDocument, base: ValuePath, entry: Any, *, require_red_flags: bool = False
 ) -> tuple[Question | None, list[QuestionBankError]]:
     """Check one question entry and build it.
 
@@ -111,6 +118,8 @@ def parse_question(
         document: the located file, for line numbers.
         base: the value path of this entry inside the document (``(3,)``).
         entry: the entry's plain value.
+        require_red_flags: the entry comes from the bundled bank, where ``red_flags`` is
+            required with at least ``MIN_BUNDLED_RED_FLAGS`` entries; elsewhere it is optional.
 
     Returns:
         The question (None when it has any error) and every problem found in it.
@@ -141,6 +150,16 @@ def parse_question(
         _check_clarifications(check, entry["clarifications"]) if "clarifications" in entry else None
     )
     tags = check.text_list(entry["tags"], ("tags",), min_items=0) if "tags" in entry else []
+    red_flags: list[RedFlag] | None = []
+    if "red_flags" in entry:
+        minimum = MIN_BUNDLED_RED_FLAGS if require_red_flags else 1
+        red_flags = _check_red_flags(check, entry["red_flags"], category, minimum)
+    elif require_red_flags:
+        check.error(
+            ("red_flags",),
+            f"required field is missing (every bundled question needs at least "
+            f"{MIN_BUNDLED_RED_FLAGS} red flags)",
+        )
 
     if check.errors:
         return None, check.errors
@@ -158,6 +177,7 @@ def parse_question(
         clarifications=clarifications or {},
         tags=tuple(tags or ()),
         source=f"{document.path}:{document.line_of(base)}",
+        red_flags=tuple(red_flags or ()),
     )
     return question, []
 
@@ -314,6 +334,67 @@ def _check_follow_up(
     if len(check.errors) > before or text is None or dimension is None:
         return None
     return FollowUp(text=text, dimension=dimension, triggers=tuple(triggers), constraint=constraint)
+
+
+def _check_red_flags(
+    check: _Checker, value: Any, category: str | None, minimum: int
+) -> list[RedFlag] | None:
+    rel: ValuePath = ("red_flags",)
+    if not isinstance(value, list):
+        check.error(
+            rel,
+            "must be a list of red flags (each with text, dimension and claims), "
+            f"got {_describe(value)}",
+        )
+        return None
+    if len(value) < minimum:
+        check.error(rel, f"needs at least {minimum} red flag(s), got {len(value)}")
+    result: list[RedFlag] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(value):
+        red_flag = _check_red_flag(check, item, (*rel, index), category)
+        if red_flag is None:
+            continue
+        key = red_flag.text.lower()
+        if key in seen:
+            check.error((*rel, index, "text"), f"same text as red_flags[{seen[key]}]")
+            continue
+        seen[key] = index
+        result.append(red_flag)
+    return result
+
+
+def _check_red_flag(
+    check: _Checker, item: Any, rel: ValuePath, category: str | None
+) -> RedFlag | None:
+    if not isinstance(item, dict):
+        check.error(
+            rel,
+            "each red flag must be a mapping with text, dimension and claims, "
+            f"got {_describe(item)}",
+        )
+        return None
+    before = len(check.errors)
+    check.unknown_fields(item, rel, RED_FLAG_FIELDS)
+    for name in RED_FLAG_FIELDS:
+        if name not in item:
+            check.error((*rel, name), "required field is missing")
+    text = check.text(item["text"], (*rel, "text")) if "text" in item else None
+    dimension = (
+        _check_dimension(check, item["dimension"], (*rel, "dimension"), category)
+        if "dimension" in item
+        else None
+    )
+    claims = check.text_list(item["claims"], (*rel, "claims")) if "claims" in item else None
+    if claims is not None and len(claims) > MAX_CLAIMS:
+        check.error(
+            (*rel, "claims"),
+            f"at most {MAX_CLAIMS} claims, got {len(claims)}; keep the ones a candidate would "
+            "most likely say",
+        )
+    if len(check.errors) > before or text is None or dimension is None or claims is None:
+        return None
+    return RedFlag(text=text, dimension=dimension, claims=tuple(claims))
 
 
 def _check_clarifications(check: _Checker, value: Any) -> dict[str, str] | None:

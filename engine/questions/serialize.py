@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.questions.model import FollowUp, Question
+from engine.questions.model import FollowUp, Question, RedFlag
 
 
 def follow_up_to_dict(follow_up: FollowUp) -> dict[str, Any]:
@@ -19,6 +19,15 @@ def follow_up_to_dict(follow_up: FollowUp) -> dict[str, Any]:
         "dimension": follow_up.dimension,
         "triggers": list(follow_up.triggers),
         "constraint": follow_up.constraint,
+    }
+
+
+def red_flag_to_dict(red_flag: RedFlag) -> dict[str, Any]:
+    """A red flag as its YAML mapping."""
+    return {
+        "text": red_flag.text,
+        "dimension": red_flag.dimension,
+        "claims": list(red_flag.claims),
     }
 
 
@@ -35,5 +44,6 @@ def question_to_dict(question: Question) -> dict[str, Any]:
         "follow_ups": [follow_up_to_dict(f) for f in question.follow_ups],
         "clarifications": dict(question.clarifications),
         "tags": list(question.tags),
+        "red_flags": [red_flag_to_dict(r) for r in question.red_flags],
         "source": question.source,
     }

@@ -180,8 +180,11 @@ def test_list_json_has_the_full_question_data(capsys: pytest.CaptureFixture[str]
         "clarifications",
         "tags",
         "source",
+        "red_flags",
     }
     assert "diagnosis" in drop["expected"]
+    assert len(drop["red_flags"]) >= 2
+    assert set(drop["red_flags"][0]) == {"text", "dimension", "claims"}
     assert len(drop["follow_ups"]) >= 3
     assert set(drop["follow_ups"][0]) == {"text", "dimension", "triggers", "constraint"}
     assert drop["clarifications"]["metric"]

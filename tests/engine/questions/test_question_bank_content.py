@@ -6,6 +6,7 @@ without expected points or the interviewer without probes fails here, not in a u
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from engine.paths import bundled_question_bank_dir
-from engine.questions.bank import QuestionBank, validate_paths
+from engine.questions.bank import QuestionBank, load_question_file, validate_paths
 from engine.questions.model import Question
 from engine.rubric import CATEGORIES, applicable_dimensions
 
@@ -31,6 +32,9 @@ COMMON_TOPICS = {
     "team",
     "history",
 }
+CALIBRATION_QUESTIONS = (
+    Path(__file__).resolve().parents[2] / "data" / "calibration" / "questions.yaml"
+)
 HEAVY_MODEL_WORDS = {"transformer", "deep neural network", "large language model", "llm", "bert"}
 FEEDBACK_LOOP_WORDS = {"personalized", "collaborative filtering", "rank by engagement"}
 
@@ -191,3 +195,46 @@ def test_readme_example_is_a_valid_question_file(tmp_path: Path) -> None:
     path = tmp_path / "example.yaml"
     path.write_text(example.group(1), encoding="utf-8")
     assert validate_paths([path]) == []
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def test_every_question_has_its_own_red_flags(bank: QuestionBank) -> None:
+    for question in bank.questions:
+        assert len(question.red_flags) >= 2, question.id
+        applicable = set(applicable_dimensions(question.category))
+        for flag in question.red_flags:
+            assert flag.dimension in applicable, (question.id, flag.text)
+            assert 3 <= len(flag.text.split()) <= 20, (question.id, flag.text)
+            assert 1 <= len(flag.claims) <= 3, (question.id, flag.text)
+            for claim in flag.claims:
+                # Claims are spoken sentences a candidate commits to, long enough to carry
+                # the mistake and short enough to match one answer sentence.
+                assert 5 <= len(claim.split()) <= 30, (question.id, claim)
+
+
+def test_red_flags_are_written_for_their_question_not_shared(bank: QuestionBank) -> None:
+    notes = Counter(_normalised(f.text) for q in bank.questions for f in q.red_flags)
+    claims = Counter(_normalised(c) for q in bank.questions for f in q.red_flags for c in f.claims)
+    assert [text for text, n in notes.items() if n > 1] == []
+    assert [text for text, n in claims.items() if n > 1] == []
+
+
+def test_no_red_flag_claim_is_a_near_copy_of_an_expected_point(bank: QuestionBank) -> None:
+    """A claim that reads like an expected point would flag the very answer the bank rewards."""
+    for question in bank.questions:
+        points = [_normalised(p) for ps in question.expected.values() for p in ps]
+        for flag in question.red_flags:
+            for claim in map(_normalised, flag.claims):
+                for point in points:
+                    ratio = difflib.SequenceMatcher(None, claim, point).ratio()
+                    assert ratio < 0.75 and point not in claim, (question.id, claim, point)
+
+
+def test_calibration_questions_carry_red_flags_too() -> None:
+    questions = load_question_file(CALIBRATION_QUESTIONS)
+    assert questions
+    for question in questions:
+        assert len(question.red_flags) >= 2, question.id

@@ -227,3 +227,12 @@ def test_an_unusable_data_dir_still_leaves_the_bundled_bank(
     [error] = bank.errors
     assert "cannot open your question folder" in str(error)
     assert default_bank().get("metrics-ai-writing-assistant")
+
+
+def test_a_user_question_without_red_flags_loads_next_to_bundled_ones_with_them() -> None:
+    """Red flags are required of the bundled files only; a user's file may leave them out."""
+    user_file("mine.yaml", question("design-grocery-substitutes"))
+    bank = default_bank()
+    assert bank.errors == ()
+    assert bank.get("design-grocery-substitutes").red_flags == ()
+    assert len(bank.get("design-short-video-feed").red_flags) >= 2

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from engine.errors import QuestionBankError
-from engine.questions.bank import load_question_file, read_question_file, validate_paths
+from engine.paths import bundled_question_bank_dir
+from engine.questions.bank import (
+    is_bundled_file,
+    load_question_file,
+    read_question_file,
+    validate_paths,
+)
 
 GOOD_QUESTION = """\
 - id: metrics-grocery-substitutes
@@ -308,3 +314,190 @@ def test_trigger_phrases_that_could_never_match_are_reported(tmp_path: Path) -> 
     [error] = validate_paths([path])
     assert (error.line, error.field) == (13, "follow_ups[0].triggers[1]")
     assert error.problem.startswith("'a/b test' can never match")
+
+
+# Lines 23-34 of this text hold the red flags; the tests below break one thing at a time.
+RED_FLAGS = """\
+  red_flags:
+    - text: Counts an accepted substitute as a happy customer
+      dimension: metrics
+      claims:
+        - "If they accepted the substitute, they were happy with it, full stop."
+        - Acceptance rate is the only number I'd need here.
+    - text: Lets the model pick any cheaper item to cut costs
+      dimension: tradeoffs
+      claims:
+        - "I'd always send the cheapest item in the category, customers won't mind."
+    - text: Ignores the picker's time
+      dimension: problem_framing
+      claims: [The picker can spend as long as they like choosing.]
+"""
+WITH_RED_FLAGS = GOOD_QUESTION + RED_FLAGS
+
+
+def test_red_flags_load_with_their_dimension_and_claims(tmp_path: Path) -> None:
+    [question] = load_question_file(write(tmp_path, WITH_RED_FLAGS))
+    assert [r.dimension for r in question.red_flags] == ["metrics", "tradeoffs", "problem_framing"]
+    first = question.red_flags[0]
+    assert first.text == "Counts an accepted substitute as a happy customer"
+    assert first.claims == (
+        "If they accepted the substitute, they were happy with it, full stop.",
+        "Acceptance rate is the only number I'd need here.",
+    )
+    assert question.red_flags[2].claims == ("The picker can spend as long as they like choosing.",)
+
+
+def test_a_user_question_without_red_flags_still_loads(tmp_path: Path) -> None:
+    """User files may leave red flags out; the grader falls back to the generic ones."""
+    path = write(tmp_path, GOOD_QUESTION)
+    assert messages(path) == []
+    [question] = load_question_file(path)
+    assert question.red_flags == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field", "message"),
+    [
+        (
+            RED_FLAGS,
+            "  red_flags: Counts acceptance as happiness\n",
+            23,
+            "red_flags",
+            "must be a list of red flags (each with text, dimension and claims), got the text",
+        ),
+        (RED_FLAGS, "  red_flags: []\n", 23, "red_flags", "needs at least 1 red flag(s), got 0"),
+        (
+            "    - text: Ignores the picker's time\n"
+            "      dimension: problem_framing\n"
+            "      claims: [The picker can spend as long as they like choosing.]\n",
+            "    - Ignores the picker's time\n",
+            33,
+            "red_flags[2]",
+            "each red flag must be a mapping with text, dimension and claims, got the text",
+        ),
+        (
+            "    - text: Counts an accepted substitute as a happy customer\n      dimension",
+            "    - dimension",
+            24,
+            "red_flags[0].text",
+            "required field is missing",
+        ),
+        (
+            "text: Ignores the picker's time",
+            "text: ''",
+            33,
+            "red_flags[2].text",
+            "must be non-empty text",
+        ),
+        (
+            "      dimension: tradeoffs\n      claims:\n",
+            "      dimension: trade_offs\n      claims:\n",
+            30,
+            "red_flags[1].dimension",
+            "unknown rubric dimension 'trade_offs' (did you mean 'tradeoffs'?)",
+        ),
+        (
+            "      dimension: problem_framing\n      claims: [The",
+            "      dimension: diagnosis\n      claims: [The",
+            34,
+            "red_flags[2].dimension",
+            "'diagnosis' applies only to questions of category diagnose",
+        ),
+        (
+            "      dimension: problem_framing\n      claims: [The",
+            "      claims: [The",
+            33,
+            "red_flags[2].dimension",
+            "required field is missing",
+        ),
+        (
+            "claims: [The picker can spend as long as they like choosing.]",
+            "claims: The picker can spend as long as they like choosing.",
+            35,
+            "red_flags[2].claims",
+            "must be a list (start each item with '- '), got a single text",
+        ),
+        (
+            "claims: [The picker can spend as long as they like choosing.]",
+            "claims: []",
+            35,
+            "red_flags[2].claims",
+            "needs at least 1 item(s), got 0",
+        ),
+        (
+            "        - Acceptance rate is the only number I'd need here.\n",
+            "        - 42\n",
+            28,
+            "red_flags[0].claims[1]",
+            "must be text, got the number 42",
+        ),
+        (
+            "        - Acceptance rate is the only number I'd need here.\n",
+            "        - ''\n",
+            28,
+            "red_flags[0].claims[1]",
+            "must be non-empty text",
+        ),
+        (
+            "claims: [The picker can spend as long as they like choosing.]",
+            "claims: [a, b, c, d, e, f]",
+            35,
+            "red_flags[2].claims",
+            "at most 5 claims, got 6",
+        ),
+        (
+            "      dimension: tradeoffs\n      claims:\n",
+            "      dimension: tradeoffs\n      claim: Cheaper is better.\n      claims:\n",
+            31,
+            "red_flags[1].claim",
+            "unknown field (did you mean 'claims'?); known fields: text, dimension, claims",
+        ),
+        (
+            "text: Ignores the picker's time",
+            "text: counts an accepted substitute as a happy customer",
+            33,
+            "red_flags[2].text",
+            "same text as red_flags[0]",
+        ),
+    ],
+)
+def test_malformed_red_flags_name_the_line_and_field(
+    tmp_path: Path, old: str, new: str, line: int, field: str, message: str
+) -> None:
+    assert old in WITH_RED_FLAGS
+    path = write(tmp_path, WITH_RED_FLAGS.replace(old, new))
+    [error] = validate_paths([path])
+    assert (error.path, error.line, error.field) == (str(path), line, field)
+    assert message in error.problem
+    # The whole question is held back, like any other invalid one.
+    assert read_question_file(path).questions == ()
+
+
+def test_the_bundled_bank_requires_at_least_two_red_flags(tmp_path: Path) -> None:
+    missing = write(tmp_path, GOOD_QUESTION, "missing.yaml")
+    [error] = read_question_file(missing, require_red_flags=True).errors
+    assert str(error) == (
+        f"{missing}:1: red_flags: required field is missing (every bundled question needs at "
+        "least 2 red flags)"
+    )
+    one = write(
+        tmp_path,
+        GOOD_QUESTION + RED_FLAGS.split("    - text: Lets the model")[0],
+        "one.yaml",
+    )
+    [error] = read_question_file(one, require_red_flags=True).errors
+    assert str(error) == f"{one}:23: red_flags: needs at least 2 red flag(s), got 1"
+    assert read_question_file(one).errors == ()
+
+
+def test_the_requirement_follows_the_bundled_folder_not_a_copy(tmp_path: Path) -> None:
+    """The shipped files are held to the stricter rule; the same text elsewhere is not."""
+    shipped = bundled_question_bank_dir() / "metrics.yaml"
+    assert is_bundled_file(shipped)
+    copy = tmp_path / "metrics.yaml"
+    copy.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    assert not is_bundled_file(copy)
+    stripped = tmp_path / "stripped.yaml"
+    stripped.write_text(GOOD_QUESTION, encoding="utf-8")
+    assert read_question_file(stripped).errors == ()
+    assert read_question_file(stripped, require_red_flags=True).errors != ()
