@@ -64,6 +64,16 @@ ADVERSARIAL_FAMILIES: tuple[str, ...] = (
     "other_language",
     "long_shallow",
 )
+# The overall-score ceilings issue 10 sets: an answer that does not address the question scores
+# at most 1.5, a template, jargon list or signpost-only answer at most 1.8, however fluent.
+# The other adversarial families have no number in the issue; their label (1-2) is the guide.
+FAMILY_CEILINGS: dict[str, float] = {
+    "off_topic_strong": 1.5,
+    "off_topic_chat": 1.5,
+    "template": 1.8,
+    "jargon": 1.8,
+    "signpost_only": 1.8,
+}
 # The label range each family may take; anything outside means the family or label is wrong.
 FAMILY_LABELS: dict[str, tuple[int, int]] = {
     "strong_plain": (4, 4),
@@ -332,3 +342,25 @@ def _check_duplicates(name: str, answers: list[CorpusAnswer]) -> None:
             raise CorpusError(f"{where}: label must equal {original.id}'s ({original.label})")
         if answer.text.count(original.text) < 2:
             raise CorpusError(f"{where}: text must contain {original.id}'s text twice")
+
+
+def summary(answers: list[CorpusAnswer]) -> str:
+    """Counts per family, label and half, as a plain table for reviews and reports."""
+    lines = [f"{'family':18} {'tune':>5} {'report':>6}   labels 1/2/3/4"]
+    for family in FAMILIES:
+        members = [a for a in answers if a.family == family]
+        halves = [sum(a.split == half for a in members) for half in SPLITS]
+        labels = "/".join(str(sum(a.label == n for a in members)) for n in range(1, 5))
+        lines.append(f"{family:18} {halves[0]:5} {halves[1]:6}   {labels}")
+    questions = {(a.split, a.file, a.question_id is None) for a in answers}
+    for half in SPLITS:
+        in_half = [a for a in answers if a.split == half]
+        labels = "/".join(str(sum(a.label == n for a in in_half)) for n in range(1, 5))
+        bank = sum(1 for s, _, free in questions if s == half and not free)
+        free = sum(1 for s, _, is_free in questions if s == half and is_free)
+        lines.append(f"{half}: {len(in_half)} answers, {bank} bank + {free} free, labels {labels}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(summary(load_corpus()))

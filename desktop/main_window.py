@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         report.back_requested.connect(self.open_library)
         report.new_interview_requested.connect(self.new_interview)
         report.replay_requested.connect(self.open_replay)
+        report.retry_requested.connect(self.retry_question)
         report.error.connect(lambda message: self.notify(message, "error"))
         return report
 
@@ -248,6 +249,14 @@ class MainWindow(QMainWindow):
         run_in_background(_preimport_screens, on_failed=lambda exc: None)
         self.show_screen("interview")
         self.interview_screen.begin(plan)
+
+    def retry_question(self, session: Any, number: int) -> None:
+        """Answer question ``number`` of ``session`` again; its report compares the two."""
+        from engine.store.regrade import question_from_record
+
+        question = question_from_record(session.questions[number - 1])
+        link = {"retry_of": {"session": session.id, "question": number}}
+        self.start_interview(self.setup_screen.plan_for_questions([question], extra=link))
 
     def open_library(self) -> None:
         """The library of past sessions."""

@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -387,6 +388,7 @@ def run_demo(
     question_count: int = 2,
     model: str | None = None,
     progress: Progress | None = None,
+    loop: str | None = None,
 ) -> Session:
     """Run a full spoken interview headlessly and write its session folder and report.
 
@@ -396,6 +398,8 @@ def run_demo(
         question_count: how many demo questions to ask (one to three).
         model: Whisper model folder or name; the bundled tiny.en when None.
         progress: called with one human-readable line per step.
+        loop: a loop format id (``engine.practice.loop.LOOP_FORMATS``): run the demo questions
+            as one timed round in the loop's slot order and end with the loop report.
 
     Returns:
         The finished session; ``report_path(session)`` is its HTML report.
@@ -413,17 +417,31 @@ def run_demo(
 
     say = progress or (lambda _line: None)
     samples = load_sample_answers()
-    questions = demo_questions(question_count, samples)
+    fmt = None
+    if loop is not None:
+        from engine.practice.loop import loop_format, pick_loop_questions
+
+        fmt = loop_format(loop)
+        answerable = demo_questions(len(DEMO_QUESTION_IDS), samples)
+        # The demo can only answer its own questions: one per slot, in the loop's order.
+        questions = pick_loop_questions(fmt, answerable, set(), date.today())
+    else:
+        questions = demo_questions(question_count, samples)
     grader = make_grader(engine)
     with _data_dir(out_dir):
         transcriber = get_transcriber(model)
         say(f"Loading Whisper model {transcriber.model_name}")
         transcriber.load()
         settings = InterviewSettings(engine=engine, whisper_model=transcriber.model_name)
+        extra: dict = {"question_ids": [q.id for q in questions]}
+        if fmt is not None:
+            from engine.practice.loop import loop_settings
+
+            extra["loop"] = loop_settings(fmt, questions)
         session = create_session(
             kind="demo",
-            settings={**settings.to_dict(), "question_ids": [q.id for q in questions]},
-            title="demo interview",
+            settings={**settings.to_dict(), **extra},
+            title="demo interview loop" if fmt else "demo interview",
         )
         say(f"Session folder: {session.folder}")
         interview = Interview(questions, settings, grader, session)
@@ -440,5 +458,12 @@ def run_demo(
         save_session(session)
         _write_report(report_path(session, "html"), render_html(session))
         _write_report(report_path(session, "md"), render_markdown(session))
+    if fmt is not None:
+        from engine.practice.loop import build_loop_report, format_loop_report
+
+        loop_report = build_loop_report(session)
+        if loop_report is not None:
+            for line in format_loop_report(loop_report).splitlines():
+                say(line)
     say(f"Report written: {report_path(session, 'html')}")
     return session

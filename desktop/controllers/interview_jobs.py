@@ -35,6 +35,7 @@ class InterviewPlan:
         input_device / output_device: device names (None: the system default).
         auto_finish_silence_s: finish an answer after this much silence (0 = only by key).
         chime: play a soft chime at the amber and red pacing cues.
+        extra: stored as is in the session's settings (``retry_of``, ``loop``).
     """
 
     questions: tuple[Any, ...]
@@ -65,7 +66,7 @@ class InterviewPlan:
         """What is stored in ``session.json`` so a report can say how the interview was set up."""
         data = asdict(self)
         data.pop("questions")
-        data.pop("extra")
+        data.update(data.pop("extra"))  # e.g. a retry's link, an interview loop's clock
         data["whisper_model"] = model_key(self.whisper_model)
         data["question_ids"] = [q.id for q in self.questions]
         return data

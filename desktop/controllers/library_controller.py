@@ -47,6 +47,15 @@ def load_library(search: str | None) -> tuple[list[Any], list[Any]]:
     return summaries, progress
 
 
+def load_attempts() -> tuple[list[Any], int]:
+    """Attempts grouped per question, and how many sessions could not be used."""
+    from engine.practice.attempts import group_by_question
+    from engine.practice.history import load_history
+
+    history = load_history()
+    return group_by_question(history), len(history.skipped)
+
+
 def load_session_by_id(session_id: str) -> Session:
     """Read a session folder (worker thread: it parses and migrates JSON)."""
     from engine.store.sessions import load_session
@@ -142,6 +151,7 @@ class LibraryController(QObject):
 
     Signals:
         library_loaded(object, object): session summaries and progress points.
+        attempts_loaded(object, int): attempts grouped per question, sessions left out.
         session_loaded(object): a Session opened for viewing.
         session_changed(object): a Session after import, regrade, re-transcribe, recovery or a
             change of its current grading (already saved).
@@ -151,6 +161,7 @@ class LibraryController(QObject):
     """
 
     library_loaded = Signal(object, object)
+    attempts_loaded = Signal(object, int)
     session_loaded = Signal(object)
     session_changed = Signal(object)
     export_finished = Signal(str)
@@ -205,6 +216,14 @@ class LibraryController(QObject):
                 self.library_loaded.emit(result[0], result[1])
 
         return self._start("list", "Loading the library", load_library, search, on_done=deliver)
+
+    def refresh_attempts(self) -> Worker:
+        """Group every graded attempt per question, off the UI thread."""
+
+        def deliver(result: tuple[list[Any], int]) -> None:
+            self.attempts_loaded.emit(result[0], result[1])
+
+        return self._start("list", "Grouping attempts per question", load_attempts, on_done=deliver)
 
     def open_session(self, session_id: str) -> Worker:
         """Load one session for the report screen."""

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.library_controller import LibraryController
+from desktop.widgets.question_attempts import QuestionAttemptsView
 from desktop.widgets.score_chart import dimension_color, dimension_label
 from desktop.widgets.trend_chart import TrendChart, TrendSeries
 from desktop.workers import run_in_background
@@ -276,6 +277,7 @@ class LibraryScreen(QWidget):
         self._search_timer.timeout.connect(self.refresh)
         self._build()
         self.controller.library_loaded.connect(self._on_loaded)
+        self.controller.attempts_loaded.connect(self._on_attempts)
         self.controller.session_changed.connect(lambda _session: self.refresh())
         self.controller.failed.connect(self.error)
         self.controller.busy_changed.connect(self._on_busy)
@@ -361,7 +363,9 @@ class LibraryScreen(QWidget):
         self.charts.addTab(self.overall_chart, "Overall")
         self.charts.addTab(self.dimension_chart, "Per dimension")
         self.charts.addTab(pacing, "Pacing")
-        list_box = QWidget(splitter)
+        self.views = QTabWidget(splitter)
+        self.views.setAccessibleName("Sessions, or attempts grouped by question")
+        list_box = QWidget(self.views)
         list_layout = QVBoxLayout(list_box)
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.addWidget(self.tree, 1)
@@ -370,7 +374,12 @@ class LibraryScreen(QWidget):
         self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail_label.setAccessibleName("Details of the selected session")
         list_layout.addWidget(self.detail_label)
-        splitter.addWidget(list_box)
+        self.attempts_view = QuestionAttemptsView(self.views)
+        self.attempts_view.open_report.connect(self.open_report)
+        self.views.addTab(list_box, "Sessions")
+        self.views.addTab(self.attempts_view, "By question")
+        self.views.currentChanged.connect(lambda _index: self._refresh_attempts_if_shown())
+        splitter.addWidget(self.views)
         splitter.addWidget(self.charts)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -381,6 +390,15 @@ class LibraryScreen(QWidget):
         """Reload the list (filtered by the search box) and the charts, off the UI thread."""
         self.status_label.setText("Loading the library…")
         self.controller.refresh(self.search_box.text().strip() or None)
+        self._refresh_attempts_if_shown()
+
+    def _refresh_attempts_if_shown(self) -> None:
+        """The grouping opens every session, so it is only computed while its tab is shown."""
+        if self.views.currentWidget() is self.attempts_view:
+            self.controller.refresh_attempts()
+
+    def _on_attempts(self, groups: Sequence[Any], skipped: int) -> None:
+        self.attempts_view.set_groups(groups, skipped)
 
     def _on_loaded(self, summaries: Sequence[Any], progress: Sequence[Any]) -> None:
         # Newest first by the actual time (rows of unreadable folders carry a folder-name stamp).

@@ -35,10 +35,16 @@ from desktop.screens.library_screen import short_date
 from desktop.widgets.banner import Banner
 from desktop.widgets.evidence_list import EvidenceList
 from desktop.widgets.grading_compare import GradingCompare, GradingCompareDialog
+from desktop.widgets.practice_sections import (
+    AttemptComparisonView,
+    LoopSummaryView,
+    StudyCardView,
+)
 from desktop.widgets.red_flag_list import RedFlagList
 from desktop.widgets.score_chart import ScoreBar, ScoreChart, dimension_color, dimension_label
 from desktop.widgets.stage_timeline import StageTimeline, mmss
 from desktop.widgets.trend_chart import TrendChart, TrendSeries
+from desktop.workers import run_in_background
 from engine.report.builder import (
     RED_FLAGS_HEADING,
     AnswerView,
@@ -124,12 +130,16 @@ class ReportScreen(QWidget):
         back_requested(): go back to the library.
         replay_requested(str, int, float): session id, turn index, seconds into that turn.
         new_interview_requested(): start a new interview.
+        retry_requested(object, int): answer question N (1-based) of this session again.
+        extras_shown(): the practice sections (comparison, study cards, loop) were filled in.
         error(str): a user-facing message for the main window's notification path.
     """
 
     back_requested = Signal()
     replay_requested = Signal(str, int, float)
     new_interview_requested = Signal()
+    retry_requested = Signal(object, int)
+    extras_shown = Signal()
     error = Signal(str)
 
     def __init__(
@@ -142,6 +152,8 @@ class ReportScreen(QWidget):
         self.compare_dialog: GradingCompareDialog | None = None
         self.compare_view: GradingCompare | None = None
         self.last_export: str | None = None
+        self.extras: Any = None
+        self._extra_slots: dict[int, QVBoxLayout] = {}
         self._build()
         self.controller.session_changed.connect(self._on_session_changed)
         self.controller.export_finished.connect(self._on_exported)
@@ -250,6 +262,7 @@ class ReportScreen(QWidget):
         ):
             self._add_recover_notice()
         current = self.tabs.currentIndex()
+        self._extra_slots = {}
         old_pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
         self.tabs.clear()  # removes tabs but keeps their pages alive; drop them explicitly
         for page in old_pages:
@@ -267,6 +280,49 @@ class ReportScreen(QWidget):
             )
         self.tabs.setCurrentIndex(max(0, min(current, self.tabs.count() - 1)))
         self._set_actions_enabled(True)
+        self._load_extras(session)
+
+    # -- practice loop: comparison with the last attempt, study cards, loop report -----------------
+    def _extra_slot(self, number: int, page: QWidget, layout: QVBoxLayout) -> None:
+        """Reserve the place where ``_show_extras`` puts question ``number``'s practice sections."""
+        holder = QWidget(page)
+        slot = QVBoxLayout(holder)
+        slot.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(holder)
+        self._extra_slots[number] = slot
+
+    def _load_extras(self, session: Session) -> None:
+        from engine.practice.report_extras import report_extras
+
+        self.extras = None
+        run_in_background(
+            report_extras,
+            session,
+            on_finished=lambda extras, s=session: self._show_extras(s, extras),
+            on_failed=lambda exc: self.error.emit(f"The practice sections could not load: {exc}"),
+        )
+
+    def _show_extras(self, session: Session, extras: Any) -> None:
+        if session is not self.session:
+            return  # another session is shown by now
+        self.extras = extras
+        loop_slot = self._extra_slots.get(0) or self._extra_slots.get(1)
+        if extras.loop is not None and loop_slot is not None:
+            loop_slot.addWidget(LoopSummaryView(extras.loop))
+        for number, slot in self._extra_slots.items():
+            if number == 0:
+                continue
+            if number == 1 and extras.comparison is not None:
+                slot.addWidget(_section("Compared with your previous attempt", slot.parentWidget()))
+                slot.addWidget(AttemptComparisonView(extras.comparison))
+            card = extras.cards.get(number)
+            if card is not None:
+                slot.addWidget(StudyCardView(card))
+        self.extras_shown.emit()
+
+    def _retry(self, number: int) -> None:
+        if self.session is not None:
+            self.retry_requested.emit(self.session, number)
 
     def _clear_notices(self) -> None:
         while self.notices.count():
@@ -298,6 +354,7 @@ class ReportScreen(QWidget):
     def _summary_page(self, report: SessionReport) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
+        self._extra_slot(0, page, layout)
         layout.addWidget(_section("Scores across the session", page))
         chart = ScoreChart(page)
         averages = report.dimension_averages()
@@ -319,7 +376,13 @@ class ReportScreen(QWidget):
             "no time limit" if not question.time_limit_s else f"limit {mmss(question.time_limit_s)}"
         )
         category = CATEGORIES.get(question.category, question.category)
-        layout.addWidget(_label(f"{category} · {limit}", page, muted=True))
+        header = QHBoxLayout()
+        header.addWidget(_label(f"{category} · {limit}", page, muted=True), 1)
+        retry = QPushButton("Answer this &again", page)
+        retry.setAccessibleName(f"Answer question {question.number} again and compare")
+        retry.clicked.connect(lambda _=False, n=question.number: self._retry(n))
+        header.addWidget(retry)
+        layout.addLayout(header)
         for text in question.relevance_notices:
             layout.addWidget(_notice(text, page))
 
@@ -330,6 +393,7 @@ class ReportScreen(QWidget):
             )
         else:
             self._scores_and_evidence(question, page, layout)
+        self._extra_slot(question.number, page, layout)
 
         if question.follow_ups:
             layout.addWidget(_section("Follow-up exchange", page))

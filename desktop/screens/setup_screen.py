@@ -524,6 +524,16 @@ class SetupScreen(QWidget):
                     "No question matches these categories and difficulty; widen the choice."
                 )
                 return None
+        return self.plan_for_questions(questions)
+
+    def plan_for_questions(
+        self, questions: list[Any], extra: dict[str, Any] | None = None
+    ) -> InterviewPlan:
+        """A plan for exactly these questions with the rest of the current choices.
+
+        ``extra`` goes into the session's settings (a retry's link, an interview loop's clock).
+        """
+        choices = self.current_choices()
         prefs = app_settings.load_preferences()
         return InterviewPlan(
             questions=tuple(questions),
@@ -537,6 +547,7 @@ class SetupScreen(QWidget):
             output_device=prefs.output_device or None,
             auto_finish_silence_s=float(prefs.auto_finish_silence_s),
             chime=prefs.chime,
+            extra=dict(extra or {}),
         )
 
     def request_start(self) -> None:

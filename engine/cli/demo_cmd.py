@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
         question_count=args.questions,
         model=args.model,
         progress=progress,
+        loop=args.loop,
     )
     answers = sum(1 for t in session.turns if t.role != "clarification")
     progress(

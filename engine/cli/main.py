@@ -31,6 +31,8 @@ COMMAND_MODULES = {
     "import": "engine.cli.import_cmd",
     "regrade": "engine.cli.regrade_cmd",
     "report": "engine.cli.report_cmd",
+    "plan": "engine.cli.plan_cmd",
+    "retry": "engine.cli.retry_cmd",
 }
 
 
@@ -63,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--engine", choices=ENGINES, default="offline")
     demo.add_argument("--questions", type=int, default=2, metavar="N", help="how many questions")
     demo.add_argument("--model", metavar="M", help="Whisper model folder or name")
+    demo.add_argument(
+        "--loop",
+        nargs="?",
+        const="onsite-45",
+        metavar="FORMAT",
+        help="run the questions as one timed interview loop (onsite-45, screen-30)",
+    )
 
     transcribe = sub.add_parser("transcribe", help="transcribe an audio file with local Whisper")
     transcribe.add_argument("audio", metavar="AUDIO")
@@ -107,6 +116,22 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("session", metavar="SESSION")
     report.add_argument("--format", required=True, choices=("html", "md", "pdf"))
     report.add_argument("-o", "--output", required=True, metavar="FILE")
+
+    plan = sub.add_parser("plan", help="today's practice: questions aimed at your weakest skill")
+    plan.add_argument("--job-description", metavar="FILE", help="rank questions for this job ad")
+    plan.add_argument("--date", metavar="YYYY-MM-DD", help="plan for this day (default today)")
+    plan.add_argument("--count", type=int, default=3, metavar="N", help="how many questions")
+    plan.add_argument("--json", action="store_true")
+
+    retry = sub.add_parser("retry", help="answer a stored session's question again and compare")
+    retry.add_argument("session", metavar="SESSION", help="id from `sessions list`, or a folder")
+    retry.add_argument("--question", type=int, default=1, metavar="N", help="question number")
+    retry.add_argument(
+        "--answer", metavar="PATH", help="the new answer (.txt, .json or audio); default: record"
+    )
+    retry.add_argument("--engine", choices=ENGINES, default="offline")
+    retry.add_argument("--model", metavar="M", help="Whisper model folder or name")
+    retry.add_argument("--json", action="store_true")
     return parser
 
 

@@ -8,7 +8,7 @@ session.json::
 
     {"schema_version": 1, "id": "20261123-064500-feed-engagement", "created_at": ISO,
      "status": "in_progress" | "complete" | "ended_early" | "interrupted",
-     "kind": "interview" | "import" | "demo",
+     "kind": "interview" | "import" | "demo" | "retry",
      "settings": {...}, "notes": [str],
      "questions": [{"question": {"id", "text", "category", "time_limit_s"},
                     "turns": [Turn...]}]}

@@ -75,6 +75,11 @@ def test_halves_are_about_equal_and_both_hold_bank_and_free_questions(corpus) ->
         assert {a.label for a in half} == {1, 2, 3, 4}
 
 
+def test_each_question_has_several_answers(corpus) -> None:
+    per_file = Counter(a.file for a in corpus)
+    assert min(per_file.values()) >= 5, per_file.most_common()[-1]
+
+
 def test_each_question_spans_weak_to_strong(corpus) -> None:
     labels: dict[str, set[int]] = {}
     for answer in corpus:

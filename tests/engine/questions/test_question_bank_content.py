@@ -215,6 +215,16 @@ def test_every_question_has_its_own_red_flags(bank: QuestionBank) -> None:
                 assert 5 <= len(claim.split()) <= 30, (question.id, claim)
 
 
+def test_red_flags_reach_more_than_one_dimension(bank: QuestionBank) -> None:
+    # One answer usually makes mistakes of different kinds; a diagnose question's most common
+    # mistake is a diagnosis one (guessing before checking the data).
+    for question in bank.questions:
+        dimensions = {f.dimension for f in question.red_flags}
+        assert len(dimensions) >= 2, question.id
+        if question.category == "diagnose":
+            assert "diagnosis" in dimensions, question.id
+
+
 def test_red_flags_are_written_for_their_question_not_shared(bank: QuestionBank) -> None:
     notes = Counter(_normalised(f.text) for q in bank.questions for f in q.red_flags)
     claims = Counter(_normalised(c) for q in bank.questions for f in q.red_flags for c in f.claims)
