@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.grading.analysis import AnswerAnalysis, SentenceFacts
+from engine.grading.coverage import PointCover
 from engine.grading.evidence import quotes
 from engine.grading.lexicon import CONCEPTS_BY_DIMENSION
 from engine.grading.matching import match_point, meaning_terms
@@ -35,16 +36,51 @@ PARTIAL_MATCH_SHARE = 0.6
 PARTIAL_CREDIT = 0.3
 # raw score in [0, 1] -> rubric score; the lower bound of each band
 SCORE_BANDS: tuple[tuple[float, int], ...] = ((0.68, 4), (0.4, 3), (0.12, 2))
+# Share of a bank question's dimension score that comes from lexicon concepts (the rest from
+# expected points): lexical grading, and meaning-based grading where points are matched by
+# meaning and concepts count only when applied to the question.
+CONCEPT_SHARE = 0.45
+SEMANTIC_CONCEPT_SHARE = 0.05
+FREE_CONCEPT_SHARE = 0.53
+# Meaning-based grading: bands of the raw score, how much a point's credit depends on how well
+# its sentence reasons (plain statements still count), and the reasoning a dimension needs
+# before it can score above 2.
+SEMANTIC_BANDS: tuple[tuple[float, int], ...] = ((0.68, 4), (0.5, 3), (0.13, 2))
+QUALITY_FLOOR = 0.97
+EXPLAINED_MIN = WEIGHT_MENTION
+
+
+@dataclass(frozen=True)
+class DimensionMeaning:
+    """What the meaning-based reading says about one dimension (see ``coverage.py``).
+
+    Attributes:
+        covers: each expected point with the clause that covers it by meaning.
+        applied: sentence index -> 0..1, how much the sentence is about this question's own
+            product, users and numbers; rubric concepts earn credit in proportion.
+        allocated: the sentences that are about this dimension (each sentence is allocated to
+            one or two dimensions); only they earn concept credit here and become its evidence.
+        anchor: for a free question (no expected points), 0..1: how close the best applied
+            sentence comes to the rubric's description of a strong answer on this dimension.
+        anchor_sentence: that sentence's index.
+    """
+
+    covers: tuple[PointCover, ...]
+    applied: dict[int, float]
+    allocated: frozenset[int]
+    anchor: float = 0.0
+    anchor_sentence: int | None = None
 
 
 @dataclass(frozen=True)
 class _Credit:
     weight: float
     facts: SentenceFacts
+    quality: float = 0.0  # how well the sentence reasons, before the applied discount
 
 
-def _band(raw: float) -> int:
-    for bound, score in SCORE_BANDS:
+def _band(raw: float, semantic: bool = False) -> int:
+    for bound, score in SEMANTIC_BANDS if semantic else SCORE_BANDS:
         if raw >= bound:
             return score
     return 1
@@ -75,19 +111,27 @@ def _asks(facts: SentenceFacts) -> bool:
     return facts.sentence.text.rstrip().endswith("?") and not facts.quality.is_list
 
 
-def _concept_credits(dimension: str, credited: Sequence[SentenceFacts]) -> dict[str, _Credit]:
+def _concept_credits(
+    dimension: str, credited: Sequence[SentenceFacts], semantic: DimensionMeaning | None = None
+) -> dict[str, _Credit]:
     factors = {
         c.id: 1.0 if c.core else NON_CORE_FACTOR for c in CONCEPTS_BY_DIMENSION.get(dimension, ())
     }
     best: dict[str, _Credit] = {}
     for facts in credited:
+        index = facts.sentence.index
+        if semantic is not None and index not in semantic.allocated:
+            continue
+        applied = 1.0 if semantic is None else semantic.applied.get(index, 0.0)
+        if applied <= 0.0:
+            continue
         quality = facts.quality.weight
         if dimension == "problem_framing" and _asks(facts):
             quality = WEIGHT_REASONED  # asking the interviewer is framing done right
         for concept_id in sorted(facts.concepts & factors.keys()):
-            weight = quality * factors[concept_id]
+            weight = quality * factors[concept_id] * applied
             if concept_id not in best or weight > best[concept_id].weight:
-                best[concept_id] = _Credit(weight, facts)
+                best[concept_id] = _Credit(weight, facts, quality if applied >= 0.5 else 0.0)
     return best
 
 
@@ -163,23 +207,40 @@ def _cover_points(
     clarifications: Sequence[str],
     question_terms: frozenset[str],
     pool: _EvidencePool,
+    semantic: DimensionMeaning | None = None,
 ) -> _Coverage:
-    """Match each expected point; a clarifying question the candidate asked also covers one."""
+    """Match each expected point by its words and by meaning; the better match counts.
+
+    A clarifying question the candidate asked also covers a point. A point is missing only
+    when neither its words nor its meaning were found (a paraphrase is not missing).
+    """
     sentence_terms = [f.terms for f in credited]
     sentence_weights = [f.quality.weight for f in credited]
+    by_index = {f.sentence.index: f for f in credited}
     clarification_terms = [meaning_terms(t) for t in clarifications]
     total = 0.0
     best = 0.0
     missing: list[str] = []
-    for point in points:
+    for number, point in enumerate(points):
         match = match_point(point, sentence_terms, sentence_weights, question_terms)
         credit = 0.0
-        if match.sentence_index is not None:
+        found = match.sentence_index is not None
+        if found:
             facts = credited[match.sentence_index]
             credit = facts.quality.weight
-            pool.add(facts, credit, True)
+            pool.add(facts, credit, True)  # offline.py keeps each quote to two dimensions
         elif match.overlap >= PARTIAL_MATCH_SHARE * match.needed:
             credit = PARTIAL_CREDIT
+        cover = semantic.covers[number] if semantic is not None else None
+        if cover is not None and cover.sentence_index in by_index:
+            facts = by_index[cover.sentence_index]
+            meant = cover.credit * (QUALITY_FLOOR + (1 - QUALITY_FLOOR) * facts.quality.weight)
+            credit = max(credit, meant)
+            if cover.covered and facts.sentence.index in semantic.allocated:
+                pool.add(facts, meant, True)
+            if cover.covered:
+                found = True
+                best = max(best, facts.quality.weight)
         asked = (
             bool(clarification_terms)
             and match_point(point, clarification_terms, None, question_terms).covered
@@ -188,7 +249,7 @@ def _cover_points(
             credit = WEIGHT_REASONED
         if match.sentence_index is not None or asked:
             best = max(best, credit)
-        if credit <= WEIGHT_LIST or (match.sentence_index is None and not asked):
+        if credit <= WEIGHT_LIST or not (found or asked):
             missing.append(point)
         total += credit
     return _Coverage(total / len(points), tuple(missing), best)
@@ -211,6 +272,7 @@ def score_dimension(
     expected_points: Sequence[str],
     clarifications: Sequence[str] = (),
     question_terms: frozenset[str] = frozenset(),
+    semantic: DimensionMeaning | None = None,
 ) -> DimensionScore:
     """Score ``dimension`` 1-4 with evidence quotes and the points the answer missed.
 
@@ -221,9 +283,10 @@ def score_dimension(
             which then list generic missing points from the lexicon.
         clarifications: clarifying questions the candidate asked (``problem_framing`` only).
         question_terms: the question's own words; echoing them does not cover a point.
+        semantic: the meaning-based reading of this dimension, or None for lexical grading.
     """
     credited = analysis.credited
-    concept_credit = _concept_credits(dimension, credited)
+    concept_credit = _concept_credits(dimension, credited, semantic)
     weights = [c.weight for c in concept_credit.values()]
     asked = good_clarifications(clarifications) if dimension == "problem_framing" else []
     weights.extend(WEIGHT_REASONED for _ in asked)
@@ -233,22 +296,34 @@ def score_dimension(
     pool = _EvidencePool()
     for credit in concept_credit.values():
         pool.add(credit.facts, credit.weight, False)
-    best_weight = max(weights, default=0.0)
+    best_weight = max(
+        [c.quality if semantic is not None else c.weight for c in concept_credit.values()]
+        + [WEIGHT_REASONED for _ in asked],
+        default=0.0,
+    )
     if expected_points:
-        coverage = _cover_points(expected_points, credited, asked, question_terms, pool)
-        raw = 0.45 * concept_part + 0.55 * coverage.share
+        coverage = _cover_points(expected_points, credited, asked, question_terms, pool, semantic)
+        concept_share = CONCEPT_SHARE if semantic is None else SEMANTIC_CONCEPT_SHARE
+        raw = concept_share * concept_part + (1 - concept_share) * coverage.share
         missing = coverage.missing
         best_weight = max(best_weight, coverage.best_credit)
+    elif semantic is not None:
+        raw = FREE_CONCEPT_SHARE * concept_part + (1 - FREE_CONCEPT_SHARE) * semantic.anchor
+        missing = _generic_missing(dimension, concept_credit)
+        anchored = next((f for f in credited if f.sentence.index == semantic.anchor_sentence), None)
+        if anchored is not None and semantic.anchor >= 0.5:
+            pool.add(anchored, semantic.anchor, True)
+            best_weight = max(best_weight, anchored.quality.weight)
     else:
         raw = concept_part
         missing = _generic_missing(dimension, concept_credit)
 
-    score = _band(raw)
-    if best_weight < WEIGHT_REASONED:
+    score = _band(raw, semantic is not None)
+    if best_weight < (WEIGHT_REASONED if semantic is None else EXPLAINED_MIN):
         score = min(score, 2)  # mentioned, never explained
     if best_weight <= WEIGHT_LIST:
         score = 1 if raw < 0.3 else min(score, 2)  # only ever listed
-    if not weights and not pool.candidates:
+    if not weights and not pool.candidates and raw <= 0.0:
         score = 1
     undecided = dimension == "tradeoffs" and score > 2 and not _decides(credited)
     if undecided:

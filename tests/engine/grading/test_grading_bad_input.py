@@ -115,8 +115,10 @@ RECIPE = (
 
 def test_answer_about_something_else_entirely_carries_a_warning(grader):
     grade = grader.grade(GradeRequest(DESIGN, Transcript.from_text(RECIPE)))
-    warning = next(w for w in grade.warnings if "never mentions" in w)
+    warning = next(w for w in grade.warnings if "did not address the question" in w)
     assert "episode, recommendations" in warning
+    assert grade.relevance is not None and grade.relevance < 0.5 and grade.off_topic
+    assert "did not address the question" in grade.feedback
     assert grade.overall <= 1.5
 
 
@@ -124,5 +126,6 @@ def test_on_topic_answers_are_not_flagged_as_off_topic(grader):
     for question_id, entry in ANSWERS.items():
         for kind in ("weak", "ok", "strong"):
             request = GradeRequest(QUESTIONS[question_id], Transcript.from_text(entry[kind]))
-            warnings = grader.grade(request).warnings
-            assert not any("never mentions" in w for w in warnings), (question_id, kind)
+            grade = grader.grade(request)
+            assert not any("did not address" in w for w in grade.warnings), (question_id, kind)
+            assert grade.relevance >= 0.5 and not grade.off_topic, (question_id, kind)
