@@ -24,10 +24,13 @@ from engine.grading.meaning import AnswerMeaning
 
 CHUNK_CAPACITY = 2
 # cosine similarity of a clause with an expected point: below LO no credit, from HI full credit
-COVER_LO = 0.50
-COVER_HI = 0.77
-# a point is not "missing" once a clause reaches this similarity
-COVERED_SIM = 0.52
+COVER_LO = 0.48
+COVER_HI = 0.76
+# a point counts as covered (for credit and evidence) once its clause reaches this similarity
+COVERED_SIM = 0.58
+# ...and it is not listed as missing once any clause comes this close (a loose paraphrase: the
+# candidate said it in other words, even if not crisply enough for full credit)
+TOUCHED_SIM = 0.5
 # a second dimension keeps a sentence when its affinity is at least this share of the first
 SECOND_DIMENSION_SHARE = 0.9
 LEXICAL_AFFINITY = 0.08
@@ -53,6 +56,10 @@ class PointCover:
     @property
     def covered(self) -> bool:
         return self.sentence_index is not None and self.similarity >= COVERED_SIM
+
+    @property
+    def touched(self) -> bool:
+        return self.similarity >= TOUCHED_SIM
 
     @property
     def credit(self) -> float:

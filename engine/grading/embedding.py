@@ -56,14 +56,26 @@ def vectors(texts: Sequence[str], *, cache: bool = False) -> np.ndarray:
     return np.stack(rows)
 
 
-def unavailable_reason() -> str | None:
-    """Why meaning-based matching cannot run here, or None when the model loads."""
+def forget(texts: set[str]) -> None:
+    """Drop ``texts`` from the in-process table (benchmarks measure a first grading with it)."""
+    with _lock:
+        for text in texts:
+            _memo.pop(text, None)
+
+
+def warm_up() -> str | None:
+    """Load the model and embed the bank's profiles now; the reason when it cannot load.
+
+    The desktop calls this on a worker thread once its window is shown, so the first grading
+    does not pay for reading the model and embedding the question bank.
+    """
+    from engine.semantic import EmbeddingUnavailable
+
     try:
         vectors(["warm up"])
-    except Exception as exc:  # noqa: BLE001 - reported, and the lexical grader takes over
-        from engine.semantic import EmbeddingUnavailable
+        from engine.grading.relevance import bank_profiles
 
-        if isinstance(exc, EmbeddingUnavailable | ImportError):
-            return str(exc) or type(exc).__name__
-        raise
+        bank_profiles()
+    except EmbeddingUnavailable as exc:
+        return str(exc)
     return None

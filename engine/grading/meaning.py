@@ -42,6 +42,18 @@ _CLAUSE_RE = re.compile(
 )
 
 
+# A clause most of whose word triples were said before repeats earlier speech.
+REPEATED_SHARE = 0.6
+_WORD_RE = re.compile(r"[a-z0-9']+")
+
+
+def _trigrams(text: str) -> list[tuple[str, ...]]:
+    words = _WORD_RE.findall(text.lower())
+    if len(words) < 3:
+        return [tuple(words)] if words else []
+    return [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+
+
 def chunks_of(text: str) -> list[str]:
     """Clauses of at least ``MIN_CHUNK_WORDS`` words (short pieces join their neighbour)."""
     pieces = [p.strip() for p in _CLAUSE_RE.split(text) if p and p.strip()]
@@ -125,17 +137,20 @@ def build_meaning(
     """
     chunk_sentence: list[int] = []
     chunk_texts: list[str] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, ...]] = set()
     for facts in analysis.credited[:MAX_SENTENCES]:
         if len(facts.tokens) < 2:
             continue
-        for chunk in chunks_of(facts.sentence.text):
-            key = " ".join(chunk.lower().split())
-            if key in seen:  # said before: repeating a clause adds no meaning
-                continue
-            seen.add(key)
+        pieces = chunks_of(facts.sentence.text)
+        said_here: list[tuple[str, ...]] = []
+        for chunk in pieces:
+            grams = _trigrams(chunk)
+            if grams and sum(g in seen for g in grams) >= REPEATED_SHARE * len(grams):
+                continue  # said before (perhaps glued to another sentence): adds no meaning
+            said_here.extend(grams)
             chunk_sentence.append(facts.sentence.index)
             chunk_texts.append(chunk)
+        seen.update(said_here)
     asked = question_texts(question)
     points = {d: list(question.expected.get(d, ())) for d in dimensions}
     anchors = [DIMENSION_BY_ID[d].strong for d in dimensions]

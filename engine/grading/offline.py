@@ -46,7 +46,7 @@ from engine.grading.result import (
     Pacing,
     RedFlagHit,
 )
-from engine.grading.scoring import MAX_GENERIC_MISSING, DimensionMeaning, score_dimension
+from engine.grading.scoring import MAX_GENERIC_MISSING, DimensionMeaning, score_dimension_raw
 from engine.grading.stages import stage_timeline
 from engine.grading.tokens import stem
 from engine.grading.topic import off_topic_warning, subject_words
@@ -177,11 +177,11 @@ OFF_TOPIC_SUMMARY = (
 COMMUNICATION_CAP_BY_CONTENT: tuple[tuple[float, int], ...] = ((2.75, 4), (1.75, 3), (0.0, 2))
 # A sentence is applied to the question from this topicality on (cosine), fully from HI.
 MAX_DIMENSIONS_PER_QUOTE = 2
-APPLIED_LO = 0.30
-APPLIED_HI = 0.37
+APPLIED_LO = 0.33
+APPLIED_HI = 0.36
 # Free questions: closeness (cosine) to the rubric's "strong" description earning no / full credit.
-ANCHOR_LO = 0.10
-ANCHOR_HI = 0.385
+ANCHOR_LO = 0.12
+ANCHOR_HI = 0.34
 
 
 @dataclass(frozen=True)
@@ -247,17 +247,26 @@ def _score(
     meaning = _meaning_or_none(request, analysis, content, flags, warnings)
     echoed = meaning_terms(f"{question.prompt} {question.context}")
     semantic = _dimension_meanings(request, analysis, meaning, content)
-    scores = [
-        score_dimension(
-            d,
-            analysis,
-            _expected(request, d),
-            request.clarifications_asked,
-            echoed,
-            semantic.get(d),
-        )
-        for d in content
-    ]
+
+    def score_all() -> list[tuple[float, DimensionScore]]:
+        return [
+            score_dimension_raw(
+                d,
+                analysis,
+                _expected(request, d),
+                request.clarifications_asked,
+                echoed,
+                semantic.get(d),
+            )
+            for d in content
+        ]
+
+    scored = score_all()
+    if semantic and scored:
+        mean_raw = sum(raw for raw, _ in scored) / len(scored)
+        semantic = {d: replace(m, answer_raw=mean_raw) for d, m in semantic.items()}
+        scored = score_all()
+    scores = [score for _, score in scored]
     limit = request.effective_time_limit_s or None
     communication = score_communication(
         analysis, pacing, limit, request.prompt, request.previous_answers

@@ -3,7 +3,8 @@
 Each red flag (``Question.red_flags``, or the generic ones for questions without their own)
 carries claims: sentences a candidate says while making the mistake. A flag matches when one of
 the answer's clauses is very close in meaning to one of its claims (``FLAG_SIM``, set high on
-the tuning half) *and* the sentence around it says it the same way round: strong answers often
+the tuning half), clearly closer to it than to any of the question's expected points, *and*
+the sentence around it says it the same way round: strong answers often
 name the mistake to reject it ("optimising click-through alone would be a mistake"), so a
 sentence that negates what the claim asserts, or frames it as a trap, a risk or someone else's
 view, is not a match. A match lowers its dimension by one and is listed with the verbatim
@@ -24,7 +25,11 @@ from engine.grading.meaning import AnswerMeaning
 from engine.grading.result import DimensionScore, RedFlagHit
 from engine.questions.model import Question, RedFlag
 
-FLAG_SIM = 0.71
+FLAG_SIM = 0.63
+# A clause that is about as close to one of the question's expected points as to the claim is
+# discussing the topic the right way ("skipping in your own playlist is often hunting for one
+# song"), not making the mistake: the claim must win by this much.
+FLAG_MARGIN = 0.02
 MAX_FLAGS = 4
 
 _NEGATION_RE = re.compile(
@@ -34,7 +39,7 @@ _DISTANCING_RE = re.compile(
     r"\b(?:mistake|mistaken|wrong|trap|mislead\w*|naive|pitfall|instead|rather than|avoid|"
     r"but|however|tempting|temptation|some people|people often|a common|the classic|warn\w*|"
     r"careful|beware|bad idea|i disagree|doesn't mean|does not mean|not enough|on its own|"
-    r"by itself|alone is|alone would)\b",
+    r"by itself|alone is|alone would|on one side|on the other (?:side|hand)|more importantly)\b",
     re.IGNORECASE,
 )
 
@@ -83,6 +88,10 @@ def find_red_flags(
 ) -> tuple[RedFlagHit, ...]:
     """The flags the answer commits, strongest match first, one quote each."""
     sentences = {f.sentence.index: f.sentence for f in analysis.credited}
+    on_point = np.zeros(meaning.size, dtype=np.float32)
+    for sims in meaning.point_sims.values():
+        if sims.shape[0] and sims.shape[1]:
+            on_point = np.maximum(on_point, sims.max(axis=0))
     found: list[tuple[float, RedFlagHit]] = []
     for flag, sims in zip(flags, meaning.claim_sims, strict=True):
         if not sims.size:
@@ -93,6 +102,8 @@ def find_red_flags(
             similarity = float(sims[claim_row, chunk])
             if similarity < FLAG_SIM:
                 break
+            if similarity - float(on_point[chunk]) < FLAG_MARGIN:
+                continue
             sentence = sentences.get(int(meaning.chunk_sentence[chunk]))
             if sentence is None or not _same_stance(
                 meaning.chunk_texts[chunk], _with_next(meaning, chunk), flag.claims[claim_row]

@@ -29,10 +29,10 @@ from engine.grading.embedding import vectors
 from engine.grading.meaning import AnswerMeaning, profile_texts
 from engine.questions.model import Question
 
-CLOSENESS_LO = 0.27
-CLOSENESS_HI = 0.44
-MARGIN_LO = -0.205
-MARGIN_HI = -0.065
+CLOSENESS_LO = 0.28
+CLOSENESS_HI = 0.40
+MARGIN_LO = -0.25
+MARGIN_HI = -0.07
 
 _lock = threading.Lock()
 _profiles: dict[tuple[str, ...], np.ndarray] = {}
@@ -61,6 +61,13 @@ def profiles(questions: list[Question]) -> np.ndarray:
             _profiles.update(fresh)
     with _lock:
         return np.stack([_profiles[k] for k in keys])
+
+
+def bank_profiles() -> np.ndarray:
+    """Profiles of every bundled and user bank question (embedded once, then from cache)."""
+    from engine.questions.bank import default_bank
+
+    return profiles([q for q in default_bank().questions if q.expected])
 
 
 def _other_questions(question: Question) -> list[Question]:

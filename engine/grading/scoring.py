@@ -2,12 +2,18 @@
 
 Two sources of credit, both weighted by how well the crediting sentence reasons:
 
+* the question's expected points for the dimension, as a coverage share: matched by meaning
+  (``coverage.py``: the clause most similar to the point, each clause covering at most two
+  points) or, when the model is unavailable or the wording matches, by words (``matching.py``);
 * lexicon concepts of the dimension (``concepts.py``), each counted once however often it is
-  repeated, with diminishing returns (the fifth concept adds less than the first);
-* the question's expected points for the dimension (``matching.py``), as a coverage share.
+  repeated, with diminishing returns. With meaning-based grading a concept counts only in a
+  sentence *applied* to this question (close to its prompt, context or points) and allocated to
+  this dimension, and concepts carry only a small share of the score
+  (``SEMANTIC_CONCEPT_SHARE``): rubric vocabulary alone cannot lift a dimension.
 
 A dimension whose credit comes only from bare mentions or keyword lists is capped at 2
-("weak"): vocabulary without a reason is exactly what the rubric calls weak.
+("weak"): vocabulary without a reason is exactly what the rubric calls weak. Every threshold
+and weight of the meaning-based path was tuned on the tuning half of tests/data/grading only.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from engine.grading.coverage import PointCover
 from engine.grading.evidence import quotes
 from engine.grading.lexicon import CONCEPTS_BY_DIMENSION
 from engine.grading.matching import match_point, meaning_terms
-from engine.grading.reasoning import WEIGHT_LIST, WEIGHT_MENTION, WEIGHT_REASONED
+from engine.grading.reasoning import WEIGHT_LIST, WEIGHT_MENTION, WEIGHT_REASONED, WEIGHT_TIED
 from engine.grading.result import DimensionScore
 
 DIMINISHING = 0.7
@@ -40,14 +46,15 @@ SCORE_BANDS: tuple[tuple[float, int], ...] = ((0.68, 4), (0.4, 3), (0.12, 2))
 # expected points): lexical grading, and meaning-based grading where points are matched by
 # meaning and concepts count only when applied to the question.
 CONCEPT_SHARE = 0.45
-SEMANTIC_CONCEPT_SHARE = 0.05
-FREE_CONCEPT_SHARE = 0.53
+SEMANTIC_CONCEPT_SHARE = 0.19
+FREE_CONCEPT_SHARE = 0.38
 # Meaning-based grading: bands of the raw score, how much a point's credit depends on how well
 # its sentence reasons (plain statements still count), and the reasoning a dimension needs
 # before it can score above 2.
-SEMANTIC_BANDS: tuple[tuple[float, int], ...] = ((0.68, 4), (0.5, 3), (0.13, 2))
-QUALITY_FLOOR = 0.97
-EXPLAINED_MIN = WEIGHT_MENTION
+SEMANTIC_BANDS: tuple[tuple[float, int], ...] = ((0.73, 4), (0.4, 3), (0.11, 2))
+QUALITY_FLOOR = 0.76
+EXPLAINED_MIN = WEIGHT_TIED
+SHRINK = 0.4
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,9 @@ class DimensionMeaning:
         anchor: for a free question (no expected points), 0..1: how close the best applied
             sentence comes to the rubric's description of a strong answer on this dimension.
         anchor_sentence: that sentence's index.
+        answer_raw: the mean raw score of the answer's content dimensions; each dimension is
+            pulled toward it by ``SHRINK`` (one idea said under the "wrong" dimension, or a point
+            phrased unlike its wording, should not swing a dimension from 4 to 1).
     """
 
     covers: tuple[PointCover, ...]
@@ -70,6 +80,7 @@ class DimensionMeaning:
     allocated: frozenset[int]
     anchor: float = 0.0
     anchor_sentence: int | None = None
+    answer_raw: float | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +243,8 @@ def _cover_points(
         elif match.overlap >= PARTIAL_MATCH_SHARE * match.needed:
             credit = PARTIAL_CREDIT
         cover = semantic.covers[number] if semantic is not None else None
+        if cover is not None and cover.touched:
+            found = True  # said in other words: not missing, even if only loosely
         if cover is not None and cover.sentence_index in by_index:
             facts = by_index[cover.sentence_index]
             meant = cover.credit * (QUALITY_FLOOR + (1 - QUALITY_FLOOR) * facts.quality.weight)
@@ -274,7 +287,23 @@ def score_dimension(
     question_terms: frozenset[str] = frozenset(),
     semantic: DimensionMeaning | None = None,
 ) -> DimensionScore:
+    """Score ``dimension`` 1-4 (see ``score_dimension_raw``, which also returns the raw score)."""
+    return score_dimension_raw(
+        dimension, analysis, expected_points, clarifications, question_terms, semantic
+    )[1]
+
+
+def score_dimension_raw(
+    dimension: str,
+    analysis: AnswerAnalysis,
+    expected_points: Sequence[str],
+    clarifications: Sequence[str] = (),
+    question_terms: frozenset[str] = frozenset(),
+    semantic: DimensionMeaning | None = None,
+) -> tuple[float, DimensionScore]:
     """Score ``dimension`` 1-4 with evidence quotes and the points the answer missed.
+
+    Returns the raw 0-1 score (before banding and caps) with the ``DimensionScore``.
 
     Args:
         dimension: a content rubric id (not ``communication``).
@@ -318,6 +347,8 @@ def score_dimension(
         raw = concept_part
         missing = _generic_missing(dimension, concept_credit)
 
+    if semantic is not None and semantic.answer_raw is not None:
+        raw = (1 - SHRINK) * raw + SHRINK * semantic.answer_raw
     score = _band(raw, semantic is not None)
     if best_weight < (WEIGHT_REASONED if semantic is None else EXPLAINED_MIN):
         score = min(score, 2)  # mentioned, never explained
@@ -337,4 +368,4 @@ def score_dimension(
         note = "Named the trade-offs but never chose between them."
     elif best_weight and best_weight < WEIGHT_MENTION + 0.01 and score <= 2:
         note = "Mentioned, but never explained why it matters."
-    return DimensionScore(dimension, score, evidence, missing, note)
+    return raw, DimensionScore(dimension, score, evidence, missing, note)
