@@ -179,6 +179,7 @@ COMMUNICATION_CAP_BY_CONTENT: tuple[tuple[float, int], ...] = ((2.75, 4), (1.75,
 MAX_DIMENSIONS_PER_QUOTE = 2
 APPLIED_LO = 0.33
 APPLIED_HI = 0.36
+FREE_APPLIED = (0.33, 0.36)
 # Free questions: closeness (cosine) to the rubric's "strong" description earning no / full credit.
 ANCHOR_LO = 0.12
 ANCHOR_HI = 0.34
@@ -350,7 +351,10 @@ def _dimension_meanings(
     points = {d: _expected(request, d) for d in dimensions}
     covers = assign_points(meaning, points)
     topical = meaning.sentence_max(topicality(meaning))
-    applied = {i: ramp(v, APPLIED_LO, APPLIED_HI) for i, v in topical.items()}
+    # A free question has only its prompt to be close to, so the bar for "about this question"
+    # sits lower than for a bank question with context and expected points.
+    low, high = (APPLIED_LO, APPLIED_HI) if request.question.expected else FREE_APPLIED
+    applied = {i: ramp(v, low, high) for i, v in topical.items()}
     lexical = {f.sentence.index: f.relevance for f in analysis.credited}
     allocation = allocate(affinities(meaning, lexical), covers)
     result = {}

@@ -33,6 +33,15 @@ CLOSENESS_LO = 0.28
 CLOSENESS_HI = 0.40
 MARGIN_LO = -0.25
 MARGIN_HI = -0.07
+# A bank question whose prompt is this close (cosine) to the asked one is about the same subject
+# (a free or user question copied from the bank): it is not "another question" for the margin.
+# Distinct bank prompts reach 0.71 with each other.
+SAME_SUBJECT = 0.75
+# A free question (``--question-text``) has only its prompt for a profile: a thin target, so an
+# on-topic answer sits further from it, and nearer to some bank question, than it would for a
+# bank question. Its bounds are wider.
+FREE_CLOSENESS = (0.10, 0.25)
+FREE_MARGIN = (-0.60, -0.35)
 
 _lock = threading.Lock()
 _profiles: dict[tuple[str, ...], np.ndarray] = {}
@@ -81,6 +90,10 @@ def closeness_and_margin(meaning: AnswerMeaning, question: Question) -> tuple[fl
     if meaning.answer_vector is None:
         return 0.0, -1.0
     others = _other_questions(question)
+    if others:
+        prompts = vectors([question.prompt, *(q.prompt for q in others)], cache=True)
+        same = prompts[1:] @ prompts[0]
+        others = [q for q, sim in zip(others, same.tolist(), strict=True) if sim < SAME_SUBJECT]
     table = profiles([question, *others])
     sims = table @ meaning.answer_vector
     own = float(sims[0])
@@ -93,7 +106,12 @@ def relevance(meaning: AnswerMeaning, question: Question) -> float:
     if meaning.answer_vector is None:
         return 0.0
     own, margin = closeness_and_margin(meaning, question)
-    return min(ramp(own, CLOSENESS_LO, CLOSENESS_HI), ramp(margin, MARGIN_LO, MARGIN_HI))
+    if question.expected:
+        near = (CLOSENESS_LO, CLOSENESS_HI)
+        lead = (MARGIN_LO, MARGIN_HI)
+    else:
+        near, lead = FREE_CLOSENESS, FREE_MARGIN
+    return min(ramp(own, *near), ramp(margin, *lead))
 
 
 def topicality(meaning: AnswerMeaning) -> np.ndarray:

@@ -210,6 +210,7 @@ class _Coverage:
     share: float  # 0..1, each point weighted by how well its sentence reasons
     missing: tuple[str, ...]
     best_credit: float  # the best-reasoned sentence that covered a point
+    not_covered: tuple[str, ...] = ()  # not missing, but only loosely touched on
 
 
 def _cover_points(
@@ -232,6 +233,7 @@ def _cover_points(
     total = 0.0
     best = 0.0
     missing: list[str] = []
+    loose: list[str] = []
     for number, point in enumerate(points):
         match = match_point(point, sentence_terms, sentence_weights, question_terms)
         credit = 0.0
@@ -264,8 +266,10 @@ def _cover_points(
             best = max(best, credit)
         if credit <= WEIGHT_LIST or not (found or asked):
             missing.append(point)
+        elif credit < 0.5:
+            loose.append(point)
         total += credit
-    return _Coverage(total / len(points), tuple(missing), best)
+    return _Coverage(total / len(points), tuple(missing), best, tuple(loose))
 
 
 def _generic_missing(dimension: str, concept_credit: dict[str, _Credit]) -> tuple[str, ...]:
@@ -322,6 +326,7 @@ def score_dimension_raw(
     saturation = CONCEPT_SATURATION if expected_points else FREE_QUESTION_SATURATION
     concept_part = min(_diminishing_sum(weights) / saturation, 1.0)
 
+    loosely: tuple[str, ...] = ()
     pool = _EvidencePool()
     for credit in concept_credit.values():
         pool.add(credit.facts, credit.weight, False)
@@ -335,6 +340,7 @@ def score_dimension_raw(
         concept_share = CONCEPT_SHARE if semantic is None else SEMANTIC_CONCEPT_SHARE
         raw = concept_share * concept_part + (1 - concept_share) * coverage.share
         missing = coverage.missing
+        loosely = coverage.not_covered
         best_weight = max(best_weight, coverage.best_credit)
     elif semantic is not None:
         raw = FREE_CONCEPT_SHARE * concept_part + (1 - FREE_CONCEPT_SHARE) * semantic.anchor
@@ -360,6 +366,8 @@ def score_dimension_raw(
     if undecided:
         score = 2  # the rubric's weak signal: lists trade-offs without deciding
 
+    if expected_points and score == 1 and not missing:
+        missing = loosely  # touched on, but too loosely to earn anything: still to do
     evidence = quotes(f.sentence for f in _rank_evidence(dimension, pool.candidates))
     note = ""
     if asked:
