@@ -32,7 +32,7 @@ from engine.grading.embedding import vectors
 from engine.questions.model import Question
 from engine.rubric import DIMENSION_BY_ID
 
-MAX_SENTENCES = 160
+MAX_SENTENCES = 100
 MIN_CHUNK_WORDS = 7
 MIN_TAIL_WORDS = 4
 _CLAUSE_RE = re.compile(
