@@ -180,6 +180,7 @@ MAX_DIMENSIONS_PER_QUOTE = 2
 APPLIED_LO = 0.33
 APPLIED_HI = 0.36
 FREE_APPLIED = (0.33, 0.36)
+FREE_ANSWER_SHARE = 0.3
 # Free questions: closeness (cosine) to the rubric's "strong" description earning no / full credit.
 ANCHOR_LO = 0.12
 ANCHOR_HI = 0.34
@@ -247,7 +248,8 @@ def _score(
     flags = red_flags_for(question)
     meaning = _meaning_or_none(request, analysis, content, flags, warnings)
     echoed = meaning_terms(f"{question.prompt} {question.context}")
-    semantic = _dimension_meanings(request, analysis, meaning, content)
+    rel = relevance(meaning, question) if meaning is not None else None
+    semantic = _dimension_meanings(request, analysis, meaning, content, rel or 0.0)
 
     def score_all() -> list[tuple[float, DimensionScore]]:
         return [
@@ -272,10 +274,8 @@ def _score(
     communication = score_communication(
         analysis, pacing, limit, request.prompt, request.previous_answers
     )
-    rel: float | None = None
     hits: tuple[RedFlagHit, ...] = ()
-    if meaning is not None:
-        rel = relevance(meaning, question)
+    if meaning is not None and rel is not None:
         hits = find_red_flags(flags, meaning, analysis)
         scores = apply_red_flags(scores, hits)
         if request.prompt is None and rel < OFF_TOPIC_BELOW:
@@ -344,6 +344,7 @@ def _dimension_meanings(
     analysis: AnswerAnalysis,
     meaning: AnswerMeaning | None,
     dimensions: Sequence[str],
+    answer_relevance: float = 0.0,
 ) -> dict[str, DimensionMeaning]:
     """Per dimension: points covered by meaning, applied sentences, allocated sentences."""
     if meaning is None:
@@ -351,10 +352,13 @@ def _dimension_meanings(
     points = {d: _expected(request, d) for d in dimensions}
     covers = assign_points(meaning, points)
     topical = meaning.sentence_max(topicality(meaning))
-    # A free question has only its prompt to be close to, so the bar for "about this question"
-    # sits lower than for a bank question with context and expected points.
-    low, high = (APPLIED_LO, APPLIED_HI) if request.question.expected else FREE_APPLIED
-    applied = {i: ramp(v, low, high) for i, v in topical.items()}
+    # A free question has only its prompt to be close to: one sentence rarely echoes it, so
+    # an answer that addresses it as a whole lends its sentences part of its relevance.
+    if request.question.expected:
+        applied = {i: ramp(v, APPLIED_LO, APPLIED_HI) for i, v in topical.items()}
+    else:
+        lent = FREE_ANSWER_SHARE * answer_relevance
+        applied = {i: max(ramp(v, *FREE_APPLIED), lent) for i, v in topical.items()}
     lexical = {f.sentence.index: f.relevance for f in analysis.credited}
     allocation = allocate(affinities(meaning, lexical), covers)
     result = {}

@@ -112,3 +112,13 @@ def test_a_grade_stored_before_relevance_existed_still_loads_and_reports():
     question = build_report(session).questions[0]
     assert question.red_flags == () and question.relevance_notices == ()
     assert RED_FLAGS_HEADING not in render_html(session)
+
+
+def test_the_terminal_text_shows_relevance_and_red_flags():
+    from engine.grading.text_report import render_grade_text
+
+    grade = dataclasses.replace(make_grade(MAIN_SCORES), relevance=0.2, red_flags=(FLAG,))
+    text = render_grade_text(grade)
+    assert "Relevance: 0.20 (did NOT address the question)" in text
+    assert "What would worry an interviewer" in text
+    assert f'"{FLAG.quote}" (0:12)' in text
