@@ -23,6 +23,7 @@ run: setup
 
 test: setup llm-server-deps
 	$(BIN)/ruff check engine desktop tests bench
+	$(BIN)/ruff format --check engine desktop tests bench
 	$(BIN)/python -m pytest -ra
 
 setup: system-deps $(STAMP)
@@ -66,9 +67,13 @@ demo: setup
 
 bench: setup llm-server-deps
 	$(BIN)/python bench/stream_latency.py --synthetic-answer --runs 3 --json
+	$(BIN)/python bench/stream_latency.py --long-real --no-closing-pause --runs 3 --json
+	$(BIN)/python bench/fillers.py --json
 	$(BIN)/python bench/grading.py
+	$(BIN)/python bench/embedding.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/ui_stall.py --runs 3
 	$(BIN)/python bench/llm_grade.py --runs 5
 
 clean:

@@ -154,8 +154,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="mockinterview-bench-") as tmp:
         os.environ["MOCKINTERVIEW_DATA_DIR"] = tmp
         from engine import paths
-        from engine.store.index import LibraryIndex
-        from engine.store.sessions import list_sessions
+        from engine.library.index import LibraryIndex
+        from engine.library.listing import list_sessions
 
         create_s = populate(paths.sessions_dir(), args.count)
 

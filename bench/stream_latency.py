@@ -9,12 +9,18 @@ slower than real time is left behind exactly as it would be live.
 
 ``batch_s`` is one transcription of the whole audio after the end (what a non-streaming app
 makes the user wait); ``wer_vs_batch`` is the word error rate of the streamed transcript
-measured against that batch transcript.
+measured against that batch transcript. ``cpu_per_audio_s`` is the process CPU time spent while
+streaming (feeding, every pass and ``finish()``) per second of audio: Whisper's threads count,
+so on two cores 0.4 means the streamer keeps about a fifth of the machine busy.
+``finish_cpu_s`` is the CPU ``finish()`` itself spent: unlike its wall time it does not grow
+when other programs compete for the cores (``load_average`` says how busy they were).
 
 Examples:
     python bench/stream_latency.py --audio ../shared/data/jfk.flac --json
     python bench/stream_latency.py --synthetic-answer --runs 3 --json   # a ~3 minute answer
     python bench/stream_latency.py --audio answer.wav --repeat 4 --json
+    python bench/stream_latency.py --long-real --runs 3 --json   # 3+ min of real speech
+    python bench/stream_latency.py --long-real --no-closing-pause --runs 3 --json
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.speech_corpus import continuous_speech, trim_silence  # noqa: E402
 from engine.speech.audio_io import SAMPLE_RATE, load_audio, write_wav  # noqa: E402
 from engine.speech.transcriber import Transcriber, get_transcriber  # noqa: E402
 
@@ -116,15 +123,23 @@ def stream_once(transcriber: Transcriber, samples: np.ndarray, chunk_s: float) -
     """Feed ``samples`` as a live microphone would and time ``finish()``."""
     chunk = max(1, int(chunk_s * SAMPLE_RATE))
     session = transcriber.stream()
+    cpu_began = time.process_time()
     for start in range(0, len(samples), chunk):
         fed_at = time.perf_counter()
         session.feed(samples[start : start + chunk])
         # Wait only while the worker is busy, never longer than the chunk lasts in real time.
         session.wait_idle(timeout=max(0.0, chunk_s - (time.perf_counter() - fed_at)))
-    began = time.perf_counter()
+    began, finish_cpu = time.perf_counter(), time.process_time()
     transcript = session.finish()
     latency = time.perf_counter() - began
-    return {"latency": latency, "text": transcript.text, "stats": transcript.extra}
+    cpu_s = time.process_time() - cpu_began
+    return {
+        "latency": latency,
+        "finish_cpu_s": time.process_time() - finish_cpu,
+        "cpu_s": cpu_s,
+        "text": transcript.text,
+        "stats": transcript.extra,
+    }
 
 
 def normalize(text: str) -> str:
@@ -152,6 +167,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="build a ~2.5-3.5 minute answer from JFK + TTS sentences with pauses",
     )
+    source.add_argument(
+        "--long-real",
+        action="store_true",
+        help="3+ minutes of continuous real speech (bench/speech_corpus.py), 0.1-0.3 s gaps",
+    )
+    parser.add_argument(
+        "--no-closing-pause",
+        action="store_true",
+        help="end the audio right after the last word (the user presses done mid-breath)",
+    )
     parser.add_argument("--min-answer-s", type=float, default=150.0, help="synthetic length")
     parser.add_argument(
         "--closing-pause-s",
@@ -170,13 +195,21 @@ def main(argv: list[str] | None = None) -> int:
 
     reference = args.reference
     if args.synthetic_answer:
-        samples, script = build_synthetic_answer(args.min_answer_s, args.closing_pause_s)
+        closing = 0.0 if args.no_closing_pause else args.closing_pause_s
+        samples, script = build_synthetic_answer(args.min_answer_s, closing)
         reference = reference or script
+    elif args.long_real:
+        samples, script = continuous_speech(max(args.min_answer_s, 180.0))
+        reference = reference or script
+        if not args.no_closing_pause:
+            samples = np.concatenate([samples, _silence(args.closing_pause_s)])
     else:
         samples = load_audio(args.audio)
         if reference is None and args.audio.resolve() == JFK.resolve():
             reference = JFK_TEXT
     samples = repeat_with_pauses(samples, args.repeat)
+    if args.no_closing_pause:
+        samples = samples[: len(trim_silence(samples, keep_s=0.0))]
     if reference and args.repeat > 1:
         reference = " ".join([reference] * args.repeat)
     if args.save_audio:
@@ -192,18 +225,27 @@ def main(argv: list[str] | None = None) -> int:
     batch_s = time.perf_counter() - began
 
     latencies = [run["latency"] for run in runs]
+    audio_s = len(samples) / SAMPLE_RATE
+    cpu_ratios = [run["cpu_s"] / audio_s for run in runs]
+    decoded = [run["stats"].get("streaming", {}).get("finish_decoded_s", 0.0) for run in runs]
     result = {
         "finish_latency_s": round(statistics.median(latencies), 3),
         "batch_s": round(batch_s, 3),
-        "wer_vs_batch": round(wer(batch.text, runs[0]["text"]), 4),
-        "audio_s": round(len(samples) / SAMPLE_RATE, 2),
+        "wer_vs_batch": round(statistics.median(wer(batch.text, r["text"]) for r in runs), 4),
+        "cpu_per_audio_s": round(statistics.median(cpu_ratios), 3),
+        "finish_decoded_s": round(statistics.median(decoded), 2),
+        "finish_cpu_s": round(statistics.median(r["finish_cpu_s"] for r in runs), 3),
+        "load_average": round(os.getloadavg()[0], 1),
+        "audio_s": round(audio_s, 2),
         "finish_latency_runs": [round(value, 3) for value in latencies],
+        "cpu_per_audio_s_runs": [round(value, 3) for value in cpu_ratios],
+        "wer_vs_batch_runs": [round(wer(batch.text, r["text"]), 4) for r in runs],
         "model": transcriber.model_name,
         "chunk_ms": args.chunk_ms,
         "streaming": runs[0]["stats"].get("streaming", {}),
     }
     if reference:
-        result["wer_stream"] = round(wer(reference, runs[0]["text"]), 4)
+        result["wer_stream"] = round(statistics.median(wer(reference, r["text"]) for r in runs), 4)
         result["wer_batch"] = round(wer(reference, batch.text), 4)
     if args.json:
         print(json.dumps(result))

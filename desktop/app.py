@@ -20,6 +20,10 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 HEAVY_MODULES = ("faster_whisper", "ctranslate2", "pyttsx3", "sounddevice", "openai", "fpdf")
 MARKER_ENV = "MOCKINTERVIEW_STARTUP_MARKER"
@@ -33,17 +37,31 @@ def _write_marker(path: str) -> None:
         json.dump({"shown_at": time.time(), "heavy_modules": heavy}, handle)
 
 
+def set_app_identity(app: QApplication) -> None:
+    """Names and icon every window inherits; the desktop file name ties it to the menu entry."""
+    from PySide6.QtGui import QIcon
+
+    from engine.desktop_entry import DESKTOP_ID
+    from engine.paths import app_icon_path
+
+    app.setApplicationName("mockinterview")
+    app.setApplicationDisplayName("Mock Interview")
+    app.setOrganizationName("mockinterview")
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(QIcon(str(app_icon_path())))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Open the main window and run the event loop; returns the exit code."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop.errors import setup_logging
     from desktop.main_window import MainWindow
 
+    setup_logging()  # before the window: its start-up errors belong in the log too
     app = QApplication.instance() or QApplication(list(argv) if argv else sys.argv[:1])
-    app.setApplicationName("mockinterview")
-    app.setApplicationDisplayName("Mock Interview")
-    app.setOrganizationName("mockinterview")
+    set_app_identity(app)
     window = MainWindow()
     window.show()
 

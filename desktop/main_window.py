@@ -5,36 +5,48 @@ Library and Replay are built the first time they are needed, so the window appea
 without importing the report engine and the charts up front.
 
 Every error a screen or controller reports reaches the user through ``notify``: a non-modal
-banner at the top of the window, never a dialog that blocks the interview.
+banner at the top of the window, never a dialog that blocks the interview. Failures routed
+through ``desktop.errors.report_error`` (logged with their traceback) appear in the status bar
+when minor and in a non-modal dialog when severe; Help → "Open log folder" shows the log.
+
+Closing never blocks the UI thread: a running interview is asked to stop and save on its own
+thread ("Finishing…" shows meanwhile), and the window closes once that and every other
+background job are done.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop import errors
 from desktop import settings as app_settings
 from desktop.controllers import interview_controller as ic
+from desktop.controllers.setup_plan import SetupServices
 from desktop.controllers.speech_model import SpeechModelLoader
 from desktop.screens.interview_screen import InterviewScreen
 from desktop.screens.setup_screen import SetupScreen
 from desktop.widgets.banner import Banner
 from desktop.widgets.countdown import Countdown
 from desktop.widgets.live_transcript import LiveTranscript
-from desktop.workers import run_in_background, wait_for_all
+from desktop.workers import is_idle, run_in_background
 
 WINDOW_TITLE = "Mock Interview"
+CLOSE_POLL_MS = 50  # how often a closing window checks whether background work is done
+CLOSE_GIVE_UP_S = 30.0  # a job still running after this long does not keep the window open
 
 
 def _load_session(session_id: str) -> Any:
@@ -54,7 +66,7 @@ def _preimport_screens() -> None:
 
 
 def _recover() -> list[Any]:
-    from engine.store.sessions import recover_interrupted
+    from engine.library.recovery import recover_interrupted
 
     return recover_interrupted()
 
@@ -89,7 +101,14 @@ class MainWindow(QMainWindow):
         self.controller = ic.InterviewController(self.model_loader, self)
         self._screens: dict[str, QWidget] = {}
         self._background_started = False
+        self._closing = False
+        self._close_ready = False
+        self._close_started = 0.0
+        self._close_timer = QTimer(self)
+        self._close_timer.setInterval(CLOSE_POLL_MS)
+        self._close_timer.timeout.connect(self._check_close)
         self.settings_dialog: QWidget | None = None
+        self.error_dialog: QMessageBox | None = None
 
         self.banner = Banner()
         self.stack = QStackedWidget()
@@ -102,7 +121,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.setup_screen = SetupScreen()
+        self.setup_screen = SetupScreen(services=SetupServices())
         self.interview_screen = InterviewScreen(self.controller)
         self._add_screen("setup", self.setup_screen)
         self._add_screen("interview", self.interview_screen)
@@ -112,6 +131,8 @@ class MainWindow(QMainWindow):
         self.interview_screen.error.connect(lambda message: self.notify(message, "error"))
         self.controller.finished.connect(self._on_interview_finished)
         self.controller.state_changed.connect(self._on_interview_state)
+        self.controller.closed.connect(self._check_close)
+        errors.hub.reported.connect(self.show_error)
 
         self.model_status = QLabel("")
         self.model_status.setAccessibleName("Speech model status")
@@ -153,6 +174,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self.open_log_action = QAction("Open &log folder", self)
+        self.open_log_action.triggered.connect(self.open_log_folder)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.open_log_action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -256,13 +281,17 @@ class MainWindow(QMainWindow):
             return
         self.banner.clear()
         self.model_loader.ensure_loaded(plan.whisper_model)
-        run_in_background(_preimport_screens, on_failed=lambda exc: None)
+        run_in_background(
+            _preimport_screens,
+            on_finished=lambda _result: self.screen("report"),  # built now, shown at the end
+            error_context="Loading the report screens",
+        )
         self.show_screen("interview")
         self.interview_screen.begin(plan)
 
     def retry_question(self, session: Any, number: int) -> None:
         """Answer question ``number`` of ``session`` again; its report compares the two."""
-        from engine.store.regrade import question_from_record
+        from engine.library.regrade import question_from_record
 
         question = question_from_record(session.questions[number - 1])
         link = {"retry_of": {"session": session.id, "question": number}}
@@ -281,14 +310,24 @@ class MainWindow(QMainWindow):
             _load_session,
             session_id,
             on_finished=self.show_report,
-            on_failed=lambda exc: self.notify(str(exc), "error"),
+            on_failed=lambda exc: self.notify(errors.user_message(exc), "error"),
+            error_context="Opening a report",
         )
 
     def show_report(self, session: Any) -> None:
-        """Show the report of ``session`` (already in memory)."""
+        """Show the report of ``session`` (already in memory).
+
+        Filling the report and laying it out are each a few tens of milliseconds the first
+        time; they run in separate turns of the event loop so the window never freezes for
+        their sum (bench/ui_stall.py measures it).
+        """
         report = self.screen("report")
-        report.show_session(session)  # type: ignore[attr-defined]
-        self.show_screen("report")
+
+        def fill() -> None:
+            report.show_session(session)  # type: ignore[attr-defined]
+            QTimer.singleShot(0, lambda: self.show_screen("report"))
+
+        QTimer.singleShot(0, fill)
 
     def open_replay(self, session_id: str, turn_index: int, start_s: float) -> None:
         """Replay one answer from ``start_s`` (loaded in the background)."""
@@ -303,7 +342,8 @@ class MainWindow(QMainWindow):
             _load_session,
             session_id,
             on_finished=show,
-            on_failed=lambda exc: self.notify(str(exc), "error"),
+            on_failed=lambda exc: self.notify(errors.user_message(exc), "error"),
+            error_context="Opening a replay",
         )
 
     def import_recording(self) -> None:
@@ -353,6 +393,40 @@ class MainWindow(QMainWindow):
         if level in ("warning", "error"):
             self.statusBar().showMessage(message, 8000)
 
+    def show_error(self, message: str, severity: str = errors.MINOR) -> None:
+        """A failure from ``desktop.errors``: the status bar when minor, a dialog when severe.
+
+        The dialog is non-modal, so an interview behind it keeps running.
+        """
+        self.statusBar().showMessage(message, 10_000)
+        if severity != errors.SEVERE:
+            return
+        dialog = self.error_dialog
+        if dialog is None:
+            dialog = QMessageBox(self)
+            dialog.setIcon(QMessageBox.Icon.Critical)
+            dialog.setWindowTitle("Something went wrong")
+            dialog.setWindowModality(Qt.WindowModality.NonModal)
+            open_logs = dialog.addButton("Open log folder", QMessageBox.ButtonRole.ActionRole)
+            open_logs.clicked.connect(self.open_log_folder)
+            dialog.addButton(QMessageBox.StandardButton.Close)
+            self.error_dialog = dialog
+        dialog.setText(message)
+        dialog.show()
+
+    def open_log_folder(self) -> bool:
+        """Help → Open log folder: the folder holding mockinterview.log, in the file manager."""
+        folder = errors.log_folder()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.notify(f"Cannot open the log folder {folder}: {exc.strerror or exc}", "error")
+            return False
+        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not opened:
+            self.notify(f"The log is in {folder}", "info")
+        return bool(opened)
+
     def _on_model_loading(self, key: str) -> None:
         self.model_status.setText("Loading speech model…")
         self.model_status.setToolTip(f"Loading the Whisper model {key} in the background")
@@ -372,9 +446,15 @@ class MainWindow(QMainWindow):
         if self._background_started:
             return
         self._background_started = True
+        problem = errors.log_problem()
+        if problem:
+            self.notify(problem, "warning")
         self.model_loader.ensure_loaded(app_settings.load_setup_choices().whisper_model)
         run_in_background(
-            _recover, on_finished=self._on_recovered, on_failed=self._on_recover_failed
+            _recover,
+            on_finished=self._on_recovered,
+            on_failed=self._on_recover_failed,
+            error_context="Recovering interrupted sessions",
         )
         run_in_background(_warm_grader, on_failed=lambda _exc: None)
 
@@ -392,7 +472,7 @@ class MainWindow(QMainWindow):
         self.recovery_checked.emit(count)
 
     def _on_recover_failed(self, exc: BaseException) -> None:
-        self.notify(f"Could not check for interrupted sessions: {exc}", "warning")
+        self.notify(errors.user_message(exc, "Could not check for interrupted sessions"), "warning")
         self.recovery_checked.emit(0)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
@@ -408,13 +488,40 @@ class MainWindow(QMainWindow):
                     widget.apply_palette()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        """Stop audio and workers, remember the choices and the window size."""
-        self.controller.shutdown()
+        """Stop audio, save the interview off the UI thread, then close (see module docstring)."""
+        if self._close_ready:
+            super().closeEvent(event)
+            return
+        event.ignore()
+        if self._closing:
+            return
+        self._closing = True
+        self._close_started = time.monotonic()
         self.setup_screen.stop_mic_test()
+        self._remember_choices()
+        if not self.controller.shutdown(self.interview_screen.typed_answer.toPlainText()):
+            self.notify("Finishing… saving your interview, the window closes when it is done.")
+            self.statusBar().showMessage("Finishing…")
+        # Checked from the event loop: Qt ignores a close() issued inside closeEvent itself.
+        self._close_timer.start()
+
+    def _remember_choices(self) -> None:
+        """Save the setup choices and window size; a failure is logged, never blocks closing."""
         try:
             self.setup_screen.save_choices()
             app_settings.save_window_geometry(self.saveGeometry())
-        except Exception:  # noqa: BLE001 - never keep a window open because a setting failed
-            pass
-        wait_for_all(5000)
-        super().closeEvent(event)
+        except Exception as exc:  # noqa: BLE001 - reported; the window still closes
+            errors.report_error(exc, "Remembering your choices on close")
+
+    def _check_close(self) -> None:
+        """Close once the interview is saved and no background job runs (polled, never waits)."""
+        if not self._closing or self.controller.state == ic.CLOSING:
+            return
+        waited = time.monotonic() - self._close_started
+        if not is_idle() and waited < CLOSE_GIVE_UP_S:
+            return
+        if not is_idle():
+            errors.log.warning("closing with background work still running after %.0f s", waited)
+        self._close_timer.stop()
+        self._close_ready = True
+        self.close()

@@ -10,11 +10,13 @@ CLI).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from engine import paths
+from engine.settings_recovery import set_aside
 
 SETTINGS_FILE = "desktop.ini"
 
@@ -71,8 +73,25 @@ class Preferences:
 
 
 def open_settings() -> QSettings:
-    """The INI-backed QSettings inside the current data dir."""
-    return QSettings(str(paths.data_dir() / SETTINGS_FILE), QSettings.Format.IniFormat)
+    """The INI-backed QSettings inside the current data dir.
+
+    QSettings reads a damaged file as if it were empty and the next save would overwrite it, so
+    a file that has content but yields no setting at all is kept aside first (see
+    ``engine.settings_recovery``) and the defaults are used.
+    """
+    path = paths.data_dir() / SETTINGS_FILE
+    store = QSettings(str(path), QSettings.Format.IniFormat)
+    if not any(store.allKeys()) and _has_content(path):
+        set_aside(path, "the file holds no readable settings")
+        store = QSettings(str(path), QSettings.Format.IniFormat)
+    return store
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        return bool(path.read_bytes().strip())
+    except OSError:  # missing (first run) or unreadable: nothing to keep aside
+        return False
 
 
 def _coerce(value: Any, default: Any) -> Any:

@@ -19,15 +19,21 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from engine.candidate_script import (
+    CandidateScript,
+    SampleAnswers,
+    ScriptedTurn,
+    load_candidate_script,
+)
 from engine.errors import ConfigError, MockInterviewError, SessionError
 from engine.interviewer.state_machine import Action, Interview, InterviewSettings
-from engine.paths import DATA_DIR_ENV
+from engine.paths import DATA_DIR_ENV, asset_path
 from engine.questions.model import FollowUp, Question
 from engine.store.model import STATUS_ENDED_EARLY, Session
 from engine.transcript import Transcript
@@ -44,7 +50,7 @@ DEMO_QUESTION_IDS: tuple[str, ...] = (
 )
 """Questions the demo knows how to answer, in the order it asks them."""
 
-SAMPLE_ANSWERS_PATH = Path(__file__).resolve().parent.parent / "assets" / "demo" / "answers.yaml"
+SAMPLE_ANSWERS_PATH = asset_path("demo", "answers.yaml")
 
 CANDIDATE_RATE = 150
 """Words per minute for the candidate's voice: conversational, and clear enough for tiny.en.
@@ -67,47 +73,9 @@ SYNTHESIS_ATTEMPTS = 3
 """How often one line is rendered before a TTS failure is reported (see ``_synthesize``)."""
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class SampleFollowUpAnswer:
-    """A short candidate answer to a probe on ``dimension`` (or to a constraint change)."""
-
-    dimension: str
-    text: str
-    about: tuple[str, ...] = ()
-    constraint: bool = False
-
-
-@dataclass(frozen=True)
-class SampleAnswers:
-    """Everything the synthetic candidate may say on one question."""
-
-    question_id: str
-    answer: str
-    clarifying_question: str = ""
-    follow_ups: tuple[SampleFollowUpAnswer, ...] = ()
-
-    def answer_to(self, probe: FollowUp) -> str:
-        """The best-fitting sample answer for ``probe``.
-
-        A constraint change gets the constraint answer; otherwise the answer on the probe's
-        dimension whose ``about`` words occur in the probe wins, then any answer on that
-        dimension, then the ``default`` one, so the candidate always says something on topic.
-        """
-        text = probe.text.lower()
-        if probe.constraint:
-            for sample in self.follow_ups:
-                if sample.constraint:
-                    return sample.text
-        same = [s for s in self.follow_ups if s.dimension == probe.dimension and not s.constraint]
-        for sample in same:
-            if any(word.lower() in text for word in sample.about):
-                return sample.text
-        if same:
-            return same[0].text
-        fallback = [s for s in self.follow_ups if s.dimension == "default"]
-        return fallback[0].text if fallback else self.answer
+Capture = Callable[["np.ndarray"], Transcript]
+"""Turns a candidate's rendered audio into a transcript some other way than the default
+chunked stream (``bench/interviewer_quality.py --real-mic`` plays it into a virtual mic)."""
 
 
 def load_sample_answers(path: Path = SAMPLE_ANSWERS_PATH) -> dict[str, SampleAnswers]:
@@ -116,35 +84,7 @@ def load_sample_answers(path: Path = SAMPLE_ANSWERS_PATH) -> dict[str, SampleAns
     Raises:
         ConfigError: the file is missing or malformed (a broken installation).
     """
-    import yaml
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read the demo's sample answers {path}: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping of question ids to sample answers")
-    result: dict[str, SampleAnswers] = {}
-    for question_id, entry in raw.items():
-        try:
-            follow_ups = tuple(
-                SampleFollowUpAnswer(
-                    dimension=str(item["dimension"]),
-                    text=" ".join(str(item["answer"]).split()),
-                    about=tuple(str(a) for a in item.get("about") or ()),
-                    constraint=bool(item.get("constraint", False)),
-                )
-                for item in entry.get("follow_ups") or ()
-            )
-            result[str(question_id)] = SampleAnswers(
-                question_id=str(question_id),
-                answer=" ".join(str(entry["answer"]).split()),
-                clarifying_question=" ".join(str(entry.get("clarifying_question") or "").split()),
-                follow_ups=follow_ups,
-            )
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"{path}: sample answers for {question_id!r} are malformed") from exc
-    return result
+    return load_candidate_script(path).answers
 
 
 def demo_questions(count: int, samples: dict[str, SampleAnswers]) -> list[Question]:
@@ -171,6 +111,70 @@ def demo_questions(count: int, samples: dict[str, SampleAnswers]) -> list[Questi
             f"ask for at most {len(available)}"
         )
     return available[:count]
+
+
+def script_questions(
+    script: CandidateScript, question_ids: Sequence[str] = ()
+) -> list[tuple[Question, SampleAnswers]]:
+    """The questions a candidate file answers (all of them in file order, or ``question_ids``).
+
+    A bank id is looked up in the bundled bank; an entry with a ``question`` is a free question.
+
+    Raises:
+        ConfigError: an id the file has no answers for.
+        UnknownQuestionError: a bank id that is not in the bank.
+    """
+    from engine.questions.bank import QuestionBank
+
+    ids = list(question_ids) or list(script.answers)
+    bank = None
+    chosen = []
+    for question_id in ids:
+        entry = script.answers.get(question_id)
+        if entry is None:
+            known = ", ".join(script.answers)
+            raise ConfigError(f"{script.path}: no answers for question {question_id!r} ({known})")
+        if entry.free is not None:
+            chosen.append((entry.free, entry))
+            continue
+        bank = bank or QuestionBank.load(include_user=False)
+        chosen.append((bank.get(question_id), entry))
+    return chosen
+
+
+def exchange_record(
+    listened: Action,
+    asked: Action | None,
+    turn: ScriptedTurn,
+    heard: Transcript,
+    duration_s: float,
+    reply: Action,
+    probe: FollowUp | None,
+    quote: str,
+) -> dict[str, Any]:
+    """One exchange for ``demo --json``: what was asked, said and heard, and the reply."""
+    from engine.interviewer.redirects import WRAP_UP_LINE
+
+    behaviour = "speech" if turn.text else "noise" if turn.noise_s > 0 else "silence"
+    is_probe = reply.kind == "speak" and reply.purpose == "follow_up" and probe is not None
+    return {
+        "question_index": listened.question_index,
+        "asked": asked.text if asked is not None else "",
+        "asked_purpose": asked.purpose if asked is not None else "",
+        "interrupted": turn.interrupt,
+        "behaviour": behaviour,
+        "said": turn.spoken_text,
+        "heard": heard.text,
+        "duration_s": round(duration_s, 2),
+        "window_s": listened.time_limit_s,
+        "reply": reply.text,
+        "reply_purpose": reply.purpose if reply.kind == "speak" else reply.kind,
+        "probe_dimension": probe.dimension if is_probe else None,
+        "probe_constraint": (probe.constraint or None) if is_probe else None,
+        "probe_quote": quote if is_probe and quote else None,
+        "redirect": reply.kind == "speak" and reply.purpose == "redirect",
+        "wrap_up": reply.text.startswith(WRAP_UP_LINE),
+    }
 
 
 @contextlib.contextmanager
@@ -222,13 +226,19 @@ class _DemoHost:
         self,
         session: Session,
         interview: Interview,
-        samples: dict[str, SampleAnswers],
+        samples: Sequence[SampleAnswers],
         transcriber: Transcriber,
         progress: Progress,
+        log: list[dict[str, Any]] | None = None,
+        capture: Capture | None = None,
     ) -> None:
         self.session = session
         self.interview = interview
-        self.samples = samples
+        self.samples = samples  # one per question, in the interview's order
+        self.log = log
+        self.capture = capture
+        self.cursor: dict[int, int] = {}  # question index -> scripted turns used
+        self.last_line: Action | None = None
         self.transcriber = transcriber
         self.progress = progress
         self.folder = Path(session.folder)
@@ -243,7 +253,8 @@ class _DemoHost:
         while action.kind != "report":
             if action.kind == "speak":
                 self.speak(action)
-                action = self.interview.on_spoken()
+                self.last_line = action
+                action = self.interview.on_spoken(interrupted=self._interrupts(action))
             else:
                 action = self.answer(action)
 
@@ -265,26 +276,35 @@ class _DemoHost:
 
         question = self.interview.current_question
         assert question is not None
-        samples = self.samples[question.id]
+        samples = self.samples[action.question_index]
         probe = self.interview.current_follow_up
+        scripted = self._next_scripted(action.question_index)
         clarify = (
-            action.question_index == 0
+            scripted is None
+            and action.question_index == 0
             and probe is None
             and samples.clarifying_question
             and action.question_index not in self.clarified
         )
-        if clarify:
+        if scripted is not None:
+            turn, kind = scripted, "scripted turn"
+        elif clarify:
             self.clarified.add(action.question_index)
-            line, kind = samples.clarifying_question, "clarifying question"
+            turn, kind = ScriptedTurn(samples.clarifying_question), "clarifying question"
         elif probe is not None:
-            line, kind = samples.answer_to(probe), "follow-up answer"
+            turn, kind = ScriptedTurn(samples.answer_to(probe)), "follow-up answer"
         else:
-            line, kind = samples.answer, "answer"
+            turn, kind = ScriptedTurn(samples.answer), "answer"
 
         turns_before = len(self.session.turns)
         path = turn_audio_path(self.session, self.session.next_turn_index())
-        audio = self._record(line, path)
-        transcript, took_s = self._transcribe(audio)
+        audio = self._record(turn, path, action.time_limit_s)
+        if self.capture is not None:
+            began = time.perf_counter()
+            transcript = self.capture(audio)
+            took_s = time.perf_counter() - began
+        else:
+            transcript, took_s = self._transcribe(audio)
         duration = len(audio) / SAMPLE_RATE
         words = len(transcript.text.split())
         self.progress(
@@ -294,6 +314,14 @@ class _DemoHost:
         next_action = self.interview.on_answer(transcript, path, duration)
         new_turns = self.session.turns[turns_before:]
         grade = new_turns[-1].grade if new_turns else None
+        if self.log is not None:
+            probe_now = self.interview.current_follow_up
+            quote = self.interview.current_probe_quote
+            record = exchange_record(
+                action, self.last_line, turn, transcript, duration, next_action, probe_now, quote
+            )
+            record["turn"] = new_turns[-1].index if new_turns else None
+            self.log.append(record)
         if grade is not None:
             self.progress(f"  Graded by {grade.engine}: overall {grade.overall:.1f}/4")
             if grade.fallback and not self.fallback_reported:
@@ -305,19 +333,53 @@ class _DemoHost:
         save_session(self.session)
         return next_action
 
-    def _record(self, line: str, path: Path) -> np.ndarray:
-        """Speak the candidate's line and store it as the turn's 16 kHz recording."""
+    def _next_scripted(self, question_index: int) -> ScriptedTurn | None:
+        """The candidate's next scripted turn on this question, if any are left."""
+        turns = self.samples[question_index].turns
+        used = self.cursor.get(question_index, 0)
+        if used >= len(turns):
+            return None
+        self.cursor[question_index] = used + 1
+        return turns[used]
+
+    def _interrupts(self, action: Action) -> bool:
+        """Whether the candidate's next scripted turn cuts into the line just spoken."""
+        if action.purpose not in ("question", "follow_up"):
+            return False
+        turns = self.samples[action.question_index].turns
+        used = self.cursor.get(action.question_index, 0)
+        return used < len(turns) and turns[used].interrupt
+
+    def _record(self, turn: ScriptedTurn, path: Path, window_s: float | None) -> np.ndarray:
+        """Render the candidate's turn and store it as the turn's 16 kHz recording.
+
+        Speech is spoken by the TTS voice once and repeated for a monologue; a silence lasts
+        its seconds (``silence: limit`` the whole window); noise is quiet seeded white noise,
+        the same on every run.
+        """
         import numpy as np
 
         from engine.speech.audio_io import SAMPLE_RATE, load_audio, write_wav
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="mockinterview-demo-") as scratch:
-            raw = Path(scratch) / "candidate.wav"
-            _synthesize(line, raw, voice=self.candidate_voice, rate=CANDIDATE_RATE)
-            speech = load_audio(raw)
         silence = np.zeros(int(LEAD_IN_S * SAMPLE_RATE), dtype=np.float32)
-        audio = np.concatenate([silence, speech.astype(np.float32), silence])
+        if turn.text:
+            with tempfile.TemporaryDirectory(prefix="mockinterview-demo-") as scratch:
+                raw = Path(scratch) / "candidate.wav"
+                _synthesize(turn.text, raw, voice=self.candidate_voice, rate=CANDIDATE_RATE)
+                speech = load_audio(raw).astype(np.float32)
+            pieces = [silence]
+            for _ in range(turn.repeat):
+                pieces += [speech, silence]
+            audio = np.concatenate(pieces)
+        elif turn.noise_s > 0:
+            noise = np.random.default_rng(7).normal(0.0, 0.03, int(turn.noise_s * SAMPLE_RATE))
+            audio = np.concatenate([silence, noise.astype(np.float32), silence])
+        else:
+            seconds = turn.silence_s if turn.silence_s is not None else 0.0
+            if seconds == float("inf"):
+                seconds = window_s if window_s is not None else 60.0
+            audio = np.zeros(int(max(seconds, LEAD_IN_S) * SAMPLE_RATE), dtype=np.float32)
         write_wav(path, audio)
         return audio
 
@@ -389,6 +451,10 @@ def run_demo(
     model: str | None = None,
     progress: Progress | None = None,
     loop: str | None = None,
+    answers: Path | None = None,
+    question_ids: Sequence[str] = (),
+    log: list[dict[str, Any]] | None = None,
+    capture: Capture | None = None,
 ) -> Session:
     """Run a full spoken interview headlessly and write its session folder and report.
 
@@ -400,6 +466,12 @@ def run_demo(
         progress: called with one human-readable line per step.
         loop: a loop format id (``engine.practice.loop.LOOP_FORMATS``): run the demo questions
             as one timed round in the loop's slot order and end with the loop report.
+        answers: a candidate file (``assets/README.md``) to replay instead of the demo's own
+            answers; its ``candidate`` settings (time limit, probes per question) apply.
+        question_ids: the questions to ask, in order (ids, or entry names for free questions);
+            every question in the file when empty. ``question_count`` is then ignored.
+        log: when given, one ``exchange_record`` per candidate turn is appended to it.
+        capture: how the candidate's audio becomes a transcript (default: streamed in chunks).
 
     Returns:
         The finished session; ``report_path(session)`` is its HTML report.
@@ -409,14 +481,15 @@ def run_demo(
         ModelError: the Whisper model cannot be loaded.
         SessionError: the session cannot be written.
     """
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
     from engine.report.html import render_html
     from engine.report.markdown import render_markdown
     from engine.speech.transcriber import get_transcriber
     from engine.store.sessions import create_session, save_session
 
     say = progress or (lambda _line: None)
-    samples = load_sample_answers()
+    script = load_candidate_script(answers or SAMPLE_ANSWERS_PATH)
+    samples = script.answers
     fmt = None
     if loop is not None:
         from engine.practice.loop import loop_format, pick_loop_questions
@@ -425,14 +498,23 @@ def run_demo(
         answerable = demo_questions(len(DEMO_QUESTION_IDS), samples)
         # The demo can only answer its own questions: one per slot, in the loop's order.
         questions = pick_loop_questions(fmt, answerable, set(), date.today())
+        scripted = [samples[q.id] for q in questions]
+    elif answers is not None or question_ids:
+        pairs = script_questions(script, question_ids)
+        questions, scripted = [q for q, _ in pairs], [a for _, a in pairs]
     else:
         questions = demo_questions(question_count, samples)
+        scripted = [samples[q.id] for q in questions]
     grader = make_grader(engine)
     with _data_dir(out_dir):
         transcriber = get_transcriber(model)
         say(f"Loading Whisper model {transcriber.model_name}")
         transcriber.load()
         settings = InterviewSettings(engine=engine, whisper_model=transcriber.model_name)
+        if script.time_limit_s is not None:
+            settings = replace(settings, time_limit_s=script.time_limit_s)
+        if script.follow_ups_per_question is not None:
+            settings = replace(settings, follow_ups_per_question=script.follow_ups_per_question)
         extra: dict = {"question_ids": [q.id for q in questions]}
         if fmt is not None:
             from engine.practice.loop import loop_settings
@@ -446,7 +528,7 @@ def run_demo(
         say(f"Session folder: {session.folder}")
         interview = Interview(questions, settings, grader, session)
         try:
-            _DemoHost(session, interview, samples, transcriber, say).run()
+            _DemoHost(session, interview, scripted, transcriber, say, log, capture).run()
         except BaseException as exc:  # an error or Ctrl+C: keep what was recorded, then re-raise
             # Marked as stopped, so the folder is not left "in progress" for recovery to find.
             session.status = STATUS_ENDED_EARLY

@@ -55,14 +55,38 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class FilledPause:
+    """An "um" or "uh" heard in the audio that Whisper left out of the words (it drops them).
+
+    Kept beside the words, not among them, so the text stays exactly what Whisper heard.
+    """
+
+    start: float
+    end: float
+    kind: str  # "um" or "uh"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": round(self.start, 3), "end": round(self.end, 3), "kind": self.kind}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FilledPause:
+        return cls(float(data["start"]), float(data["end"]), str(data.get("kind") or "uh"))
+
+
+@dataclass(frozen=True)
 class Transcript:
-    """A whole answer: its segments, language, duration and the model that produced it."""
+    """A whole answer: its segments, language, duration and the model that produced it.
+
+    ``filled_pauses`` are fillers found in the audio between the words (``to_dict`` writes
+    them only when there are some, so older readers of the JSON see nothing new).
+    """
 
     segments: tuple[Segment, ...] = ()
     language: str = "en"
     duration_s: float = 0.0
     model: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    filled_pauses: tuple[FilledPause, ...] = ()
 
     @property
     def text(self) -> str:
@@ -79,13 +103,16 @@ class Transcript:
         return any(s.words for s in self.segments)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "text": self.text,
             "language": self.language,
             "duration_s": round(self.duration_s, 3),
             "model": self.model,
             "segments": [s.to_dict() for s in self.segments],
         }
+        if self.filled_pauses:
+            data["filled_pauses"] = [f.to_dict() for f in self.filled_pauses]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Transcript:
@@ -97,6 +124,9 @@ class Transcript:
             language=str(data.get("language") or "en"),
             duration_s=float(data.get("duration_s") or 0.0),
             model=str(data.get("model") or ""),
+            filled_pauses=tuple(
+                FilledPause.from_dict(f) for f in data.get("filled_pauses") or () if f
+            ),
         )
 
     @classmethod

@@ -29,6 +29,8 @@ JFK_REFERENCE = (
 pytest_plugins = [
     "tests.fixtures.virtual_mic",
     "tests.fixtures.llm_server",
+    "tests.fixtures.memory_keyring",
+    "tests.fixtures.tiny_disk",
 ]
 
 

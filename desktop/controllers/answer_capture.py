@@ -8,15 +8,24 @@ parts are joined when the answer is finished, and the transcription simply never
 
 When the speech model is still loading, chunks are kept in memory and handed to the streaming
 session once the model is ready (or transcribed in one pass at the end), so nothing is lost.
+
+``start``, ``pause``, ``resume``, ``finish`` and ``cancel`` are serialised by an operation lock
+(and the controller queues them in order on one thread), so two quick presses of P can never
+leave the microphone closed while the screen says "Listening". ``problem`` reports a microphone
+that stopped working mid-answer (the recorder's ``callback_error`` or a lost device); the
+controller then finishes the answer with what was recorded.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger("mockinterview.capture")
 
 # A level above this counts as the candidate speaking (for auto-finish on silence).
 SPEECH_LEVEL = 0.06
@@ -30,6 +39,10 @@ class CapturedAnswer:
     audio_path: Path
     duration_s: float
     device_lost: bool = False
+    problem: str = ""
+
+
+MIC_STOPPED = "The microphone stopped working — your answer so far is saved"
 
 
 class AnswerCapture:
@@ -53,13 +66,15 @@ class AnswerCapture:
         self.device = device if device not in ("", None) else None
         self.model = model or None
         self.context_prompt = context_prompt
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the fields the audio thread touches
+        self._op_lock = threading.Lock()  # one start/pause/resume/finish/cancel at a time
         self._recorder: Any = None
         self._stream: Any = None
         self._pending: list[Any] = []  # chunks held until the model is ready
         self._segments: list[Path] = []
         self._durations: list[float] = []
         self._device_lost = False
+        self._problem = ""
         self._level = 0.0
         self._heard_speech = False
         self._last_loud = time.monotonic()
@@ -80,7 +95,37 @@ class AnswerCapture:
 
     @property
     def is_paused(self) -> bool:
-        return self._paused
+        with self._lock:
+            return self._paused
+
+    @property
+    def is_recording(self) -> bool:
+        """True while a recorder is open (not paused, finished or cancelled)."""
+        with self._lock:
+            return self._recorder is not None
+
+    def problem(self) -> str:
+        """Why the microphone stopped mid-answer ("" while it works).
+
+        Reads the open recorder's ``callback_error`` (a block could not be handled) and its
+        ``device_lost`` flag (the device stopped delivering audio).
+        """
+        with self._lock:
+            recorder = self._recorder
+            if self._problem:
+                return self._problem
+        if recorder is None:
+            return ""
+        error = recorder.callback_error
+        if error is not None:
+            detail = f"{type(error).__name__}: {error}"
+        elif recorder.device_lost:
+            detail = "the device stopped delivering audio"
+        else:
+            return ""
+        with self._lock:
+            self._problem = f"{MIC_STOPPED} ({detail})."
+            return self._problem
 
     def silence_s(self) -> float:
         """Seconds since the candidate last spoke; 0 until they said anything at all."""
@@ -103,9 +148,10 @@ class AnswerCapture:
         Raises:
             MicrophoneError: there is no usable input device.
         """
-        self.audio_path.parent.mkdir(parents=True, exist_ok=True)
-        self._open_recorder(self.audio_path)
-        self._started = time.monotonic()
+        with self._op_lock:
+            self.audio_path.parent.mkdir(parents=True, exist_ok=True)
+            self._open_recorder(self.audio_path)
+            self._started = time.monotonic()
 
     def attach_stream(self) -> None:
         """Start live transcription (the model is loaded) and feed what was held back."""
@@ -126,23 +172,27 @@ class AnswerCapture:
 
     def pause(self) -> None:
         """Close the current audio part; nothing is recorded until ``resume``."""
-        with self._lock:
-            if self._paused or self._recorder is None:
-                return
-            self._paused = True
-            recorder, self._recorder = self._recorder, None
-        self._close_recorder(recorder)
+        with self._op_lock:
+            with self._lock:
+                if self._paused or self._recorder is None:
+                    return
+                self._paused = True
+                recorder, self._recorder = self._recorder, None
+            self._close_recorder(recorder)
 
     def resume(self) -> None:
         """Continue recording into the next part file."""
-        if not self._paused:
-            return
-        part = self.audio_path.with_name(
-            f"{self.audio_path.stem}.part{len(self._segments) + 1}{self.audio_path.suffix}"
-        )
-        self._open_recorder(part)
-        self._paused = False
-        self._last_loud = time.monotonic()
+        with self._op_lock:
+            with self._lock:
+                if not self._paused or self._closed:
+                    return
+                part = self.audio_path.with_name(
+                    f"{self.audio_path.stem}.part{len(self._segments) + 1}{self.audio_path.suffix}"
+                )
+            self._open_recorder(part)
+            with self._lock:
+                self._paused = False
+                self._last_loud = time.monotonic()
 
     def finish(self) -> CapturedAnswer:
         """Stop recording and return the whole transcript (call from a worker).
@@ -150,28 +200,31 @@ class AnswerCapture:
         The streaming session has transcribed everything but the last stretch, so this is quick;
         without a stream (model was still loading) the held audio is transcribed in one pass.
         """
-        with self._lock:
-            recorder, self._recorder = self._recorder, None
-            self._closed = True
-        if recorder is not None:
-            self._close_recorder(recorder)
-        self._join_parts()
-        duration = sum(self._durations)
-        stream = self._stream
-        transcript = stream.finish() if stream is not None else self._transcribe_held()
-        return CapturedAnswer(transcript, self.audio_path, duration, self._device_lost)
+        problem = self.problem()
+        with self._op_lock:
+            with self._lock:
+                recorder, self._recorder = self._recorder, None
+                self._closed = True
+            if recorder is not None:
+                self._close_recorder(recorder)
+            self._join_parts()
+            duration = sum(self._durations)
+            stream = self._stream
+            transcript = stream.finish() if stream is not None else self._transcribe_held()
+        return CapturedAnswer(transcript, self.audio_path, duration, self._device_lost, problem)
 
     def cancel(self) -> None:
-        """Stop recording and drop the live transcription (skip, repeat, window closed)."""
-        with self._lock:
-            recorder, self._recorder = self._recorder, None
-            self._closed = True
-            stream, self._stream = self._stream, None
-            self._pending.clear()
-        if recorder is not None:
-            self._close_recorder(recorder)
-        if stream is not None:
-            stream.cancel()
+        """Stop recording and drop the live transcription (skip, repeat)."""
+        with self._op_lock:
+            with self._lock:
+                recorder, self._recorder = self._recorder, None
+                self._closed = True
+                stream, self._stream = self._stream, None
+                self._pending.clear()
+            if recorder is not None:
+                self._close_recorder(recorder)
+            if stream is not None:
+                stream.cancel()
 
     # -- internals ----------------------------------------------------------------------------
     def _open_recorder(self, path: Path) -> None:
@@ -217,14 +270,15 @@ class AnswerCapture:
             return
         import numpy as np
 
+        from engine.errors import AudioDecodeError
         from engine.speech.audio_io import load_audio, write_wav
 
         pieces = []
         for part in self._segments:
             try:
                 pieces.append(load_audio(part))
-            except Exception:  # noqa: BLE001 - an empty part (paused at once) adds nothing
-                continue
+            except AudioDecodeError as exc:  # an empty part (paused at once) adds nothing
+                log.info("skipping an empty part of %s: %s", self.audio_path.name, exc)
         joined = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
         tmp = self.audio_path.with_name(self.audio_path.stem + ".joined.wav")
         write_wav(tmp, joined)
@@ -249,10 +303,7 @@ class AnswerCapture:
 
 
 def _new_stream(transcriber: Any, context_prompt: str) -> Any:
-    """A streaming session, primed with the question when the engine accepts a prompt."""
+    """A streaming session, primed with the question's text when there is one."""
     if context_prompt:
-        try:
-            return transcriber.stream(context_prompt=context_prompt)
-        except TypeError:
-            pass
+        return transcriber.stream(context_prompt=context_prompt)
     return transcriber.stream()

@@ -1,38 +1,42 @@
-"""Drives one spoken interview: the engine's ``Interview`` plus voice, microphone and Whisper.
+"""Drives one spoken interview: the engine's action loop carried out with voice and microphone.
 
 The engine's state machine decides what happens next (speak a question, listen, speak a follow-up,
-answer a clarifying question, show the report); this controller carries each ``Action`` out with
-real audio and reports progress to the interview screen by signals. Everything slow (speech
-synthesis and playback, opening the microphone, finishing the transcription, grading inside
-``Interview.on_answer``, saving the session) runs in ``desktop.workers``; the signals and every
-call into the ``Interview`` object happen on the UI thread or inside exactly one worker at a time,
-so the engine never sees two threads at once.
+answer a clarifying question, show the report); this controller carries each ``Action`` out and
+reports progress to the interview screen by signals. It is the action loop and nothing else; the
+other jobs have their own parts:
+
+- ``InterviewOwner``: the one thread that owns the engine's ``Interview`` and ``Session``; every
+  call into them (stepping, grading, saving) is a job on its queue, never on the UI thread;
+- ``CaptureLifetime``: the microphone capture of the answer being given;
+- ``InterviewerVoice``: speaking lines and the pacing chime;
+- ``LlmAttachment``: the LLM-worded probe and the background LLM gradings.
 
 States: idle -> preparing -> speaking <-> listening -> thinking -> ... -> finished; "paused" can
-interrupt speaking or listening.
-
-With the LLM engine (``engine.interviewer.live_llm``) the next step is decided from the offline
-grade at once; a probe worded by the LLM is spoken sentence by sentence as it streams (the first
-sentence is awaited for at most a few seconds, else the offline wording is spoken), and each
-answer's LLM grading runs on a background thread and is attached to its turn on the UI thread
-when no turn job is running. At the end the report waits for outstanding LLM gradings, showing
-"Grading with <model>…", and never longer than ``LLM_REPORT_WAIT_S``.
+interrupt speaking or listening; "closing" while the window waits for the last save.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from desktop.controllers import interview_jobs as jobs
 from desktop.controllers.answer_capture import AnswerCapture
+from desktop.controllers.capture_lifetime import CaptureLifetime
 from desktop.controllers.interview_jobs import InterviewPlan
+from desktop.controllers.interview_owner import InterviewOwner
+from desktop.controllers.interviewer_voice import InterviewerVoice
+from desktop.controllers.llm_attachment import LLM_REPORT_WAIT_S, LlmAttachment
 from desktop.controllers.speech_model import SpeechModelLoader, model_key
-from desktop.workers import run_in_background, wait_for_all
+from desktop.errors import SEVERE, report_error, user_message
+
+log = logging.getLogger("mockinterview.interview")
+
+__all__ = ["LLM_REPORT_WAIT_S", "InterviewController", "InterviewPlan"]
 
 IDLE = "idle"
 PREPARING = "preparing"
@@ -41,10 +45,7 @@ LISTENING = "listening"
 PAUSED = "paused"
 THINKING = "thinking"
 FINISHED = "finished"
-
-_POLL_MS = 100  # level meter refresh
-_PARTIAL_EVERY = 3  # poll ticks between live-transcript refreshes (~300 ms)
-LLM_REPORT_WAIT_S = 120.0  # longest the report waits for background LLM gradings
+CLOSING = "closing"
 
 
 class InterviewController(QObject):
@@ -63,6 +64,7 @@ class InterviewController(QObject):
         notice(str message, str level): a non-modal message for the banner.
         finished(object): the session is complete and saved; show its report.
         failed(str): the interview cannot go on (e.g. the session folder cannot be created).
+        closed(): ``shutdown`` finished saving; the window may close now.
     """
 
     state_changed = Signal(str)
@@ -77,48 +79,35 @@ class InterviewController(QObject):
     notice = Signal(str, str)
     finished = Signal(object)
     failed = Signal(str)
-
-    # Emitted from the audio thread when the interviewer's voice ends; queued to the UI thread.
-    _speech_ended = Signal(int)
-    _speech_failed = Signal(int, object)
-    # Emitted from the LLM grading thread when an answer's LLM grading is done.
-    _llm_graded = Signal(object, object)
+    closed = Signal()
 
     def __init__(self, model_loader: SpeechModelLoader, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._loader = model_loader
-        self._loader.ready.connect(self._on_model_ready)
         self._loader.failed.connect(self._on_model_failed)
-        self._speech_ended.connect(self._on_speech_ended)
-        self._speech_failed.connect(self._on_voice_failed)
-        self._llm_graded.connect(self._on_llm_graded)
+        self._owner = InterviewOwner()
+        self._voice = InterviewerVoice(self)
+        self._capture = CaptureLifetime(self._owner, model_loader, self)
+        self._llm = LlmAttachment(self._owner, self)
+        self._voice.ended.connect(self._on_speech_ended)
+        self._capture.recording.connect(self._on_recording)
+        self._capture.open_failed.connect(self._on_recording_failed)
+        self._capture.went_quiet.connect(self._on_went_quiet)
+        self._capture.microphone_stopped.connect(self._on_microphone_stopped)
+        self._capture.level_changed.connect(self.level_changed)
+        self._capture.partial_transcript.connect(self.partial_transcript)
+        for part in (self._voice, self._capture, self._llm):
+            part.notice.connect(self.notice)
         self._state = IDLE
         self._plan: InterviewPlan | None = None
-        self._interview: Any = None
         self._session: Any = None
-        self._speaker: Any = None
-        self._capture: AnswerCapture | None = None
         self._typed_mode = False
-        self._recording = False  # the microphone is open for the current answer
-        self._speech_token = 0
+        self._step_pending = False  # a step job runs; commands wait for its action
         self._current_speech: Any = None  # the Action being spoken (for resume after pause)
         self._current_listen: Any = None  # the listen Action in progress
+        self._listen_limit = 0.0
         self._paused_from: str | None = None
         self._listen_started_at = 0.0
-        self._poll_ticks = 0
-        self._last_partial: tuple[str, str] = ("", "")
-        self._chime_path: Path | None = None
-        self._gradings: Any = None  # BackgroundGradings with the LLM engine
-        self._llm_results: list[tuple[Any, Any]] = []  # graded, not yet attached
-        self._job_running = False  # a turn/final job may be reading or writing the session
-        self._probe: Any = None  # the LLM-worded probe being spoken (SpokenProbe)
-        self._probe_first = ""
-        self._probe_rest_asked = False
-        self._probe_paused_rest: str | None = None  # rest that arrived while paused
-        self._waited_for_llm = False
-        self._poll = QTimer(self)
-        self._poll.setInterval(_POLL_MS)
-        self._poll.timeout.connect(self._on_poll)
 
     # -- read-only state ------------------------------------------------------------------------
     @property
@@ -127,6 +116,7 @@ class InterviewController(QObject):
 
     @property
     def session(self) -> Any:
+        """The session on disk (read-only here: the owner thread writes it)."""
         return self._session
 
     @property
@@ -140,7 +130,7 @@ class InterviewController(QObject):
 
     @property
     def capture(self) -> AnswerCapture | None:
-        return self._capture
+        return self._capture.capture
 
     @property
     def listening_purpose(self) -> str:
@@ -158,6 +148,9 @@ class InterviewController(QObject):
     def is_active(self) -> bool:
         return self._state not in (IDLE, FINISHED)
 
+    def _can_command(self, *states: str) -> bool:
+        return self._state in states and not self._step_pending
+
     # -- commands from the screen ----------------------------------------------------------------
     def start(self, plan: InterviewPlan) -> None:
         """Create the session and begin with the first question."""
@@ -171,81 +164,80 @@ class InterviewController(QObject):
         self._typed_mode = False
         self._loader.ensure_loaded(plan.whisper_model)
         self._set_state(PREPARING)
-        run_in_background(
+        self._owner.submit(
             jobs.prepare_interview,
             plan,
             on_finished=self._on_prepared,
             on_failed=self._on_prepare_failed,
+            error_context="Preparing the interview",
         )
 
     def start_answer_now(self) -> None:
         """Space while the interviewer speaks: stop the voice and start listening at once."""
-        if self._state != SPEAKING:
+        if not self._can_command(SPEAKING):
             return
-        self._stop_voice()
-        self._settle_probe()
-        self._handle(self._interview.on_spoken())
+        self._voice.stop()
+        self._llm.settle()
+        self._step(jobs.cut_short)  # the report notes that the question was cut short
 
     def finish_answer(self) -> None:
         """Space/Enter while listening: the answer is complete; transcribe and grade it."""
-        if self._state != LISTENING or self._typed_mode or self._capture is None:
+        if not self._can_command(LISTENING) or self._typed_mode or self._capture.capture is None:
             return
-        if not self._recording:
+        if not self._capture.is_recording:
             self.notice.emit(
                 "The microphone is still opening — start speaking in a moment.", "info"
             )
             return
-        capture, self._capture = self._capture, None
-        self._stop_listening_ui()
+        capture = self._capture.take()
         self._set_state(THINKING)
-        self._job_running = True
-        run_in_background(
+        self._owner.submit(
             jobs.complete_turn,
-            self._interview,
             capture,
-            self._gradings,
+            self._llm.gradings,
             on_finished=self._on_turn_done,
             on_failed=self._on_turn_failed,
+            error_context="Transcribing and grading the answer",
         )
 
     def submit_typed_answer(self, text: str) -> None:
         """The typed answer (no microphone) becomes the transcript of this turn."""
-        if self._state != LISTENING or not self._typed_mode:
+        if not self._can_command(LISTENING) or not self._typed_mode:
             return
         if not text.strip():
             self.notice.emit("Type your answer first, then submit it.", "warning")
             return
         duration = max(0.0, time.monotonic() - self._listen_started_at)
-        self._stop_listening_ui()
         self._set_state(THINKING)
-        self._job_running = True
-        run_in_background(
+        self._owner.submit(
             jobs.complete_typed_turn,
-            self._interview,
             text,
             duration,
-            self._gradings,
+            self._llm.gradings,
             on_finished=self._on_turn_done,
             on_failed=self._on_turn_failed,
+            error_context="Grading the typed answer",
         )
 
     def repeat_question(self) -> None:
         """Say the current question (or follow-up) again; an answer in progress is dropped."""
-        if self._state not in (SPEAKING, LISTENING, PAUSED) or self._interview is None:
+        if not self._can_command(SPEAKING, LISTENING, PAUSED):
             return
         self._abandon_turn()
-        self._handle(self._interview.repeat())
+        self._step(jobs.repeat)
 
     def skip_question(self) -> None:
         """Move on to the next question without answering this one."""
-        if self._state not in (SPEAKING, LISTENING, PAUSED) or self._interview is None:
+        if not self._can_command(SPEAKING, LISTENING, PAUSED):
             return
         self._abandon_turn()
         self.notice.emit("Question skipped.", "info")
-        self._handle(self._interview.skip())
+        self._step(jobs.skip)
 
     def toggle_pause(self) -> None:
         """Pause or resume: the clock, the recording and the interviewer's voice all stop."""
+        if self._step_pending:
+            return
         if self._state == PAUSED:
             self._resume()
         elif self._state in (SPEAKING, LISTENING):
@@ -257,241 +249,161 @@ class InterviewController(QObject):
         Args:
             typed_text: the typed answer so far, when answering without a microphone.
         """
-        if self._state not in (SPEAKING, LISTENING, PAUSED) or self._interview is None:
+        if not self._can_command(SPEAKING, LISTENING, PAUSED):
             return
         typed = typed_text if self._typed_mode and self._state == LISTENING else ""
-        self._settle_probe()
-        self._stop_voice()
-        capture, self._capture = self._capture, None
-        self._stop_listening_ui()
+        self._llm.settle()
+        self._voice.stop()
+        capture = self._capture.take()
         self._set_state(THINKING)
-        self._job_running = True
-        run_in_background(
+        self._owner.submit(
             jobs.end_early,
-            self._interview,
             capture,
             typed,
-            self._gradings,
+            self._llm.gradings,
             on_finished=self._on_turn_done,
             on_failed=self._on_turn_failed,
+            error_context="Ending the interview early",
         )
 
     def play_chime(self) -> None:
         """The soft pacing chime, when the candidate turned it on (never blocks the UI)."""
         if self._plan is None or not self._plan.chime or self._state != LISTENING:
             return
-        run_in_background(self._play_chime, on_failed=lambda exc: None)
+        self._voice.play_chime(self._plan.output_device)
 
-    def shutdown(self) -> None:
-        """Stop voice, microphone and timers (window closing); saves what was said so far."""
-        self._poll.stop()
-        self._speech_token += 1
-        if self._gradings is not None:
-            self._gradings.close()
-        speaker, self._speaker = self._speaker, None
-        if speaker is not None:
-            jobs.quietly(speaker.stop)
-        capture, self._capture = self._capture, None
-        if capture is not None:
-            jobs.quietly(capture.cancel)
-        if self._session is not None and self._state not in (IDLE, FINISHED):
-            from engine.store.sessions import save_session
+    def shutdown(self, typed_text: str = "") -> bool:
+        """The window is closing: stop what runs and save what was said, off the UI thread.
 
-            if self._state == THINKING:
-                wait_for_all(10_000)  # let the answer being graded land in the session first
-            # Closing the window is a deliberate end: the session gets a report, not a recovery.
-            jobs.quietly(self._interview.end_early)
-            jobs.quietly(save_session, self._session)
-        self._state = IDLE
+        Voice, microphone polling and pending LLM gradings stop at once; the answer being given
+        (spoken or ``typed_text``) is kept, and the owner thread ends the interview and saves
+        after any job already queued (an answer being graded lands first).
+
+        Returns:
+            True when nothing needed saving (close now); False when saving runs and ``closed``
+            follows once it is done.
+        """
+        if self._state == CLOSING:
+            return False
+        self._voice.shutdown()
+        self._llm.close()
+        if self._state in (IDLE, FINISHED):
+            self._set_state(IDLE)
+            return True
+        typed = typed_text if self._typed_mode and self._state == LISTENING else ""
+        capture = self._capture.take()
+        self._set_state(CLOSING)
+        self._owner.submit(
+            jobs.close_interview,
+            capture,
+            typed,
+            on_finished=self._on_closed,
+            on_failed=self._on_close_failed,
+            error_context="Saving the interview on close",
+        )
+        return False
 
     # -- the Action loop --------------------------------------------------------------------------
-    def _handle(self, action: Any) -> None:
-        kind = getattr(action, "kind", "report")
-        if kind == "speak":
-            self._speak(action)
-        elif kind == "listen":
-            self._listen(action)
+    def _step(self, job: Any) -> None:
+        """Ask the owner for the next action (``jobs.spoken``, ``repeat``, ``skip``)."""
+        self._step_pending = True
+        self._owner.submit(
+            job,
+            on_finished=self._on_step,
+            on_failed=self._on_turn_failed,
+            error_context="Moving the interview on",
+        )
+
+    def _on_step(self, step: jobs.Step) -> None:
+        self._step_pending = False
+        if self._state in (CLOSING, IDLE):
+            return
+        self._handle(step)
+
+    def _handle(self, step: jobs.Step) -> None:
+        if step.kind == "speak":
+            self._speak(step.action)
+        elif step.kind == "listen":
+            self._listen(step)
         else:
             self._finish()
 
     def _speak(self, action: Any) -> None:
-        if self._probe is not None and action.purpose == "follow_up":
-            # An LLM-worded probe: speak its first sentence now, the rest when it has streamed.
-            action = replace(action, text=self._probe_first)
-        else:
-            self._probe = None
+        action = self._llm.wording_of(action)
         self._current_speech = action
         self._set_state(SPEAKING)
         self.interviewer_said.emit(action.text, action.purpose, int(action.question_index))
-        self._say(action.text)
+        self._voice.say(action.text)
 
-    def _say(self, text: str) -> None:
-        self._speech_token += 1
-        token = self._speech_token
-        if self._speaker is None:
-            # No voice output: the text is on screen; carry on as if it had been spoken.
-            QTimer.singleShot(0, lambda: self._speech_ended.emit(token))
+    def _on_speech_ended(self) -> None:
+        if self._state != SPEAKING or self._step_pending:
+            return  # a stale callback: paused, skipped or closing meanwhile
+        if self._llm.continue_probe(self._on_probe_rest):
             return
-        speaker = self._speaker
-
-        def done() -> None:
-            # Called on the playback thread; the signal queues it to the UI thread.
-            self._speech_ended.emit(token)
-
-        def broke(exc: Exception) -> None:
-            self._speech_failed.emit(token, exc)
-
-        # Speaker.speak checks the output device first, so even starting it stays off the UI.
-        run_in_background(
-            lambda: speaker.speak(text, on_finished=done, on_error=broke),
-            on_failed=lambda exc: self._on_voice_failed(token, exc),
-        )
-
-    def _on_voice_failed(self, token: int, exc: BaseException) -> None:
-        from engine.errors import PlaybackError
-
-        if token != self._speech_token:
-            return
-        if isinstance(exc, PlaybackError):
-            self.notice.emit(
-                f"{exc} — read the question on screen; the interview continues.", "warning"
-            )
-            self._speaker = None
-        else:
-            self.notice.emit(f"The interviewer's voice failed: {jobs.user_message(exc)}", "warning")
-        self._speech_ended.emit(token)
-
-    def _on_speech_ended(self, token: int) -> None:
-        if token != self._speech_token or self._state != SPEAKING:
-            return  # a stale callback: the voice was stopped, paused or replaced
-        probe = self._probe
-        if probe is not None and not self._probe_rest_asked:
-            self._probe_rest_asked = True
-            if self._probe_paused_rest is not None:
-                rest, self._probe_paused_rest = self._probe_paused_rest, None
-                self._on_probe_rest(probe, rest)
-                return
-            run_in_background(
-                probe.rest,
-                on_finished=lambda rest: self._on_probe_rest(probe, rest),
-                on_failed=lambda _exc: self._on_probe_rest(probe, ""),
-            )
-            return
-        self._settle_probe()
-        self._handle(self._interview.on_spoken())
+        self._llm.settle()
+        self._step(jobs.spoken)
 
     def _on_probe_rest(self, probe: Any, rest: str) -> None:
         """The rest of a streamed probe arrived: speak it, or start listening if there is none."""
-        if probe is self._probe and self._state == PAUSED:
-            self._probe_paused_rest, self._probe_rest_asked = rest, False
+        if self._llm.is_current(probe) and self._state == PAUSED:
+            self._llm.keep_for_resume(rest)
             return  # spoken once the resumed sentence ends
-        if probe is not self._probe or self._state != SPEAKING:
+        if not self._llm.is_current(probe) or self._state != SPEAKING:
             return  # skipped, repeated or answered early meanwhile
         if not rest.strip():
-            self._settle_probe()
-            self._handle(self._interview.on_spoken())
+            self._llm.settle()
+            self._step(jobs.spoken)
             return
         action = self._current_speech
         self._current_speech = replace(action, text=rest)
         self.interviewer_said.emit(probe.text, action.purpose, int(action.question_index))
-        self._say(rest)
+        self._voice.say(rest)
 
-    def _settle_probe(self) -> None:
-        """Tell the interview how the probe was really worded (once it is a whole question)."""
-        probe, self._probe = self._probe, None
-        if probe is None or self._interview is None:
-            return
-        if probe.text.rstrip().endswith("?"):
-            self._interview.reword_follow_up(probe.text, probe.worded_by, probe.fallback_reason)
-        if probe.fallback_reason:
-            self.notice.emit(f"Follow-up worded offline: {probe.fallback_reason}.", "info")
-
-    def _on_llm_graded(self, pending: Any, grade: Any) -> None:
-        """An answer's background LLM grading finished (queued here from its thread)."""
-        self._llm_results.append((pending, grade))
-        self._attach_llm_results()
-
-    def _attach_llm_results(self) -> None:
-        """Add finished LLM gradings to their turns while no job touches the session."""
-        if self._job_running or self._interview is None:
-            return
-        results, self._llm_results = self._llm_results, []
-        for pending, grade in results:
-            self._interview.attach_llm_grading(pending, grade)
-
-    def _listen(self, action: Any) -> None:
-        from engine.store.sessions import turn_audio_path
-
+    def _listen(self, step: jobs.Step) -> None:
+        action = step.action
         self._current_listen = action
-        self._recording = False
         self._set_state(LISTENING)
-        self._last_partial = ("", "")
-        limit = float(getattr(action, "time_limit_s", 0) or 0)
+        self._listen_limit = float(getattr(action, "time_limit_s", 0) or 0)
         self._listen_started_at = time.monotonic()
-        if self._typed_mode:
-            self.listening_started.emit(limit)
+        if self._typed_mode or step.audio_path is None:
+            self.listening_started.emit(self._listen_limit)
             return
         plan = self._plan
         assert plan is not None
-        question = getattr(self._interview, "current_question", None)
-        capture = AnswerCapture(
-            turn_audio_path(self._session, self._session.next_turn_index()),
+        self._capture.open(
+            step.audio_path,
+            step.context_prompt,
             device=plan.input_device,
             model=plan.whisper_model,
-            context_prompt=getattr(question, "prompt", "") or "",
-        )
-        self._capture = capture
-        run_in_background(
-            capture.start,
-            on_finished=lambda _r: self._on_recording_started(capture, limit),
-            on_failed=lambda exc: self._on_recording_failed(capture, exc),
+            auto_finish_s=plan.auto_finish_silence_s,
         )
 
-    def _on_recording_started(self, capture: AnswerCapture, limit: float) -> None:
-        if capture is not self._capture:
-            jobs.quietly(capture.cancel)  # skipped or ended while the mic was opening
+    def _on_recording(self) -> None:
+        if self._state not in (LISTENING, PAUSED):
             return
         self._listen_started_at = time.monotonic()
-        self._recording = True
-        self.listening_started.emit(limit)
-        self._poll_ticks = 0
-        self._poll.start()
-        plan = self._plan
-        if plan is not None and self._loader.is_ready(plan.whisper_model):
-            run_in_background(capture.attach_stream, on_failed=self._on_stream_failed)
-        else:
-            self.notice.emit(
-                "Speech model is still loading… your answer is being recorded and will be "
-                "transcribed when it is ready.",
-                "info",
-            )
+        self.listening_started.emit(self._listen_limit)
 
-    def _on_recording_failed(self, capture: AnswerCapture, exc: BaseException) -> None:
+    def _on_recording_failed(self, exc: BaseException) -> None:
         from engine.errors import MicrophoneError
 
-        if capture is not self._capture:
+        if self._state not in (LISTENING, PAUSED):
             return
-        self._capture = None
         self._typed_mode = True
-        message = str(exc) if isinstance(exc, MicrophoneError) else jobs.user_message(exc)
+        message = str(exc) if isinstance(exc, MicrophoneError) else user_message(exc)
         self._listen_started_at = time.monotonic()
         self.microphone_missing.emit(message)
-        limit = float(getattr(self._current_listen, "time_limit_s", 0) or 0)
-        self.listening_started.emit(limit)
+        self.listening_started.emit(self._listen_limit)
 
-    def _on_model_ready(self, key: str, _display: str) -> None:
-        capture = self._capture
-        plan = self._plan
-        if capture is None or plan is None or capture.is_streaming:
-            return
-        if model_key(plan.whisper_model) == key and self._state in (LISTENING, PAUSED):
-            run_in_background(
-                capture.attach_stream,
-                on_finished=lambda _r: self.notice.emit(
-                    "Speech model ready — your answer is being transcribed.", "success"
-                ),
-                on_failed=self._on_stream_failed,
-            )
+    def _on_went_quiet(self) -> None:
+        self.notice.emit("You went quiet, so your answer was finished for you.", "info")
+        self.finish_answer()
+
+    def _on_microphone_stopped(self, message: str) -> None:
+        """The microphone broke mid-answer: keep what was recorded and grade it."""
+        log.warning("%s", message)
+        self.notice.emit(message, "error")
+        self.finish_answer()
 
     def _on_model_failed(self, key: str, message: str) -> None:
         if self._plan is not None and model_key(self._plan.whisper_model) == key and self.is_active:
@@ -501,48 +413,14 @@ class InterviewController(QObject):
                 "error",
             )
 
-    def _on_stream_failed(self, exc: BaseException) -> None:
-        self.notice.emit(
-            f"Live transcription stopped ({jobs.user_message(exc)}); the recording continues and "
-            "is transcribed when you finish.",
-            "warning",
-        )
-
-    def _on_poll(self) -> None:
-        capture = self._capture
-        if capture is None or self._state != LISTENING:
-            return
-        self.level_changed.emit(capture.level)
-        self._poll_ticks += 1
-        if self._poll_ticks % _PARTIAL_EVERY == 0:
-            try:
-                partial = capture.partial()
-            except Exception:  # noqa: BLE001 - a live preview must never break the answer
-                partial = self._last_partial
-            if partial != self._last_partial:
-                self._last_partial = partial
-                self.partial_transcript.emit(*partial)
-        plan = self._plan
-        if (
-            plan is not None
-            and plan.auto_finish_silence_s > 0
-            and capture.silence_s() >= plan.auto_finish_silence_s
-        ):
-            self.notice.emit("You went quiet, so your answer was finished for you.", "info")
-            self.finish_answer()
-
     def _on_turn_done(self, outcome: jobs.TurnOutcome) -> None:
-        self._job_running = False
-        self._attach_llm_results()
         if self._state != THINKING:
             return
-        self._probe = outcome.probe
-        self._probe_first = outcome.first_sentence
-        self._probe_rest_asked = False
-        self._probe_paused_rest = None
-        if outcome.captured is not None:
-            self.answer_transcribed.emit(outcome.captured.transcript.text)
-            if outcome.captured.device_lost:
+        self._llm.start_probe(outcome.probe, outcome.first_sentence)
+        captured = outcome.captured
+        if captured is not None:
+            self.answer_transcribed.emit(captured.transcript.text)
+            if captured.device_lost and not captured.problem:
                 self.notice.emit(
                     "The microphone disconnected during your answer; what was recorded before "
                     "that is kept.",
@@ -550,95 +428,92 @@ class InterviewController(QObject):
                 )
         if outcome.save_error:
             self.notice.emit(outcome.save_error, "error")
-        self._handle(outcome.action)
+        self._handle(outcome.step)
 
     def _on_turn_failed(self, exc: BaseException) -> None:
-        self._job_running = False
-        self._attach_llm_results()
+        """A job of the action loop failed: say so and never strand the candidate."""
+        self._step_pending = False
+        if self._state in (CLOSING, IDLE):
+            return
         self.notice.emit(
-            f"{jobs.user_message(exc)} The recording stays in the session folder; the interview "
+            f"{user_message(exc)} The recording stays in the session folder; the interview "
             "moves on.",
             "error",
         )
-        # Never strand the candidate: move to the next question, or at worst to the report.
-        self._set_state(SPEAKING)
-        for step in (self._interview.skip, self._interview.end_early):
-            try:
-                action = step()
-            except Exception:  # noqa: BLE001 - try the next way out
-                continue
-            self._handle(action)
-            return
+        self._set_state(THINKING)
+        self._owner.submit(
+            _skip_or_end,
+            on_finished=self._handle,
+            on_failed=self._on_cannot_go_on,
+            error_context="Recovering from a failed turn",
+        )
+
+    def _on_cannot_go_on(self, exc: BaseException) -> None:
+        report_error(exc, "The interview cannot go on", SEVERE)
         self.failed.emit("The interview cannot go on; its answers so far are saved.")
-        self._finish()
+        self._save_and_finish()
 
     def _finish(self) -> None:
-        self._stop_listening_ui()
+        self._capture.take()
         self._set_state(THINKING)
-        gradings = self._gradings
-        if gradings is not None and gradings.unfinished and not self._waited_for_llm:
-            # The report waits for the LLM gradings, visibly; the UI thread stays free.
-            self._waited_for_llm = True
-            self.notice.emit(
-                f"Grading with {gradings.model_name}… your report opens when it is done.", "info"
-            )
-            run_in_background(
-                gradings.wait,
-                LLM_REPORT_WAIT_S,
-                on_finished=lambda _done: self._finish(),
-                on_failed=lambda _exc: self._finish(),
-            )
-            return
-        self._attach_llm_results()
-        self._job_running = True
-        run_in_background(
+        if self._llm.wait_before_report(self._finish):
+            return  # the report waits for the LLM gradings, visibly; the UI thread stays free
+        self._save_and_finish()
+
+    def _save_and_finish(self) -> None:
+        self._owner.submit(
             jobs.save_final,
-            self._session,
             on_finished=self._on_saved_final,
-            on_failed=lambda exc: self._on_saved_final(jobs.user_message(exc)),
+            on_failed=lambda exc: self._on_saved_final(user_message(exc)),
+            error_context="Saving the finished interview",
         )
 
     def _on_saved_final(self, error: str | None) -> None:
-        self._job_running = False
+        if self._state == CLOSING:
+            return
         if error:
             self.notice.emit(error, "error")
         self._set_state(FINISHED)
         self.finished.emit(self._session)
 
+    def _on_closed(self, error: str | None) -> None:
+        if error:
+            self.notice.emit(error, "error")
+        self._set_state(IDLE)
+        self.closed.emit()
+
+    def _on_close_failed(self, exc: BaseException) -> None:
+        report_error(exc, "Saving the interview on close", SEVERE, show=False)
+        self._set_state(IDLE)
+        self.closed.emit()
+
     # -- preparation ------------------------------------------------------------------------------
     def _on_prepared(self, prepared: jobs.Prepared) -> None:
         if self._state != PREPARING:
             return
-        self._interview = prepared.interview
         self._session = prepared.session
-        self._speaker = prepared.speaker
-        self._waited_for_llm = False
-        self._llm_results = []
-        self._gradings = None
-        llm = getattr(prepared.interview, "llm_grader", None)
-        if llm is not None:
-            from engine.interviewer.live_llm import BackgroundGradings
-
-            self._gradings = BackgroundGradings(llm, on_done=self._llm_graded.emit)
+        self._voice.set_speaker(prepared.speaker)
+        self._llm.begin(prepared.llm_grader)
         if prepared.speaker_error:
             self.notice.emit(
                 f"{prepared.speaker_error} — the questions are shown as text instead.", "warning"
             )
         self.session_started.emit(self._session)
-        self._handle(prepared.first_action)
+        self._handle(prepared.first)
 
     def _on_prepare_failed(self, exc: BaseException) -> None:
+        if self._state == CLOSING:
+            return
         self._set_state(IDLE)
-        self.failed.emit(jobs.user_message(exc))
+        self.failed.emit(user_message(exc))
 
     # -- pause / abandon helpers ------------------------------------------------------------------
     def _pause(self) -> None:
         self._paused_from = self._state
         if self._state == SPEAKING:
-            self._stop_voice()
-        elif self._capture is not None:
-            self._poll.stop()
-            run_in_background(self._capture.pause, on_failed=self._on_pause_failed)
+            self._voice.stop()
+        else:
+            self._capture.pause()
         self._set_state(PAUSED)
         self.paused_changed.emit(True)
 
@@ -647,47 +522,31 @@ class InterviewController(QObject):
         self.paused_changed.emit(False)
         if resumed_from == SPEAKING and self._current_speech is not None:
             self._set_state(SPEAKING)
-            self._say(self._current_speech.text)
+            self._voice.say(self._current_speech.text)
             return
         self._set_state(LISTENING)
-        if self._capture is not None:
-            run_in_background(self._capture.resume, on_failed=self._on_pause_failed)
-            self._poll.start()
-
-    def _on_pause_failed(self, exc: BaseException) -> None:
-        self.notice.emit(jobs.user_message(exc), "error")
+        self._capture.resume()
 
     def _abandon_turn(self) -> None:
-        self._settle_probe()
-        self._stop_voice()
-        capture, self._capture = self._capture, None
-        self._stop_listening_ui()
-        if capture is not None:
-            run_in_background(capture.cancel, on_failed=lambda exc: None)
+        self._llm.settle()
+        self._voice.stop()
+        self._capture.cancel()
         if self._state == PAUSED:
             self._paused_from = None
             self.paused_changed.emit(False)
-
-    def _stop_voice(self) -> None:
-        self._speech_token += 1
-        if self._speaker is not None:
-            run_in_background(self._speaker.stop, on_failed=lambda exc: None)
-
-    def _stop_listening_ui(self) -> None:
-        self._poll.stop()
-        self.level_changed.emit(0.0)
 
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
             self.state_changed.emit(state)
 
-    def _play_chime(self) -> None:
-        from desktop.widgets.countdown import write_chime_wav
-        from engine.speech.playback import Player
 
-        if self._chime_path is None or not self._chime_path.exists():
-            self._chime_path = write_chime_wav()
-        device = self._plan.output_device if self._plan else None
-        player = jobs.make_player(Player, device)
-        player.play(self._chime_path)
+def _skip_or_end(owner: InterviewOwner) -> jobs.Step:
+    """After a failed turn: the next question if the interview allows it, else the report."""
+    from engine.errors import MockInterviewError
+
+    try:
+        return jobs.skip(owner)
+    except MockInterviewError as exc:  # e.g. InterviewStateError: no question to move on to
+        report_error(exc, "Skipping after a failed turn", show=False)
+        return jobs.Step(owner.interview.end_early())

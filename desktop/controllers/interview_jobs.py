@@ -1,9 +1,10 @@
-"""The work an interview does in the thread pool, and the plan it starts from.
+"""The work an interview does on its owner thread, and the plan it starts from.
 
-Pure functions with no Qt in them: each takes the engine objects it needs, does the slow part
-(create the session, finish a transcription, grade, save) and returns a plain result.
-``InterviewController`` runs them through ``desktop.workers`` one at a time, so the engine's
-``Interview`` is only ever touched by one thread.
+Pure functions with no Qt in them: each takes the ``InterviewOwner`` (which holds the engine's
+``Interview`` and ``Session``) and does the slow part (create the session, step the state
+machine, finish a transcription, grade, save), returning a plain result. They only ever run on
+the owner's single thread (``desktop.controllers.interview_owner``), so the engine never sees
+two threads at once.
 
 With the LLM engine the interview runs in live mode (``engine.interviewer.live_llm``): a turn is
 decided from the offline grade, the LLM-worded probe's first sentence is awaited here (bounded),
@@ -12,7 +13,6 @@ and the answer's LLM grading is queued to run in the background.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,12 +73,31 @@ class InterviewPlan:
 
 
 @dataclass(frozen=True)
+class Step:
+    """The interview's next ``Action`` plus what the UI needs to carry it out.
+
+    Attributes:
+        action: the engine's ``Action`` (speak, listen or report).
+        audio_path: where the answer's audio goes when the action is a listen.
+        context_prompt: the question text, to help Whisper with the vocabulary.
+    """
+
+    action: Any
+    audio_path: Path | None = None
+    context_prompt: str = ""
+
+    @property
+    def kind(self) -> str:
+        return str(getattr(self.action, "kind", "report"))
+
+
+@dataclass(frozen=True)
 class Prepared:
-    interview: Any
     session: Any
     speaker: Any
     speaker_error: str | None
-    first_action: Any
+    llm_grader: Any
+    first: Step
 
 
 @dataclass(frozen=True)
@@ -86,35 +105,30 @@ class TurnOutcome:
     """What a finished turn leads to.
 
     Attributes:
-        action: the interview's next ``Action``.
+        step: the interview's next step.
         captured: the answer as transcribed (None when nothing was captured).
         save_error: why the session could not be saved, if it could not.
         probe: the LLM-worded probe being streamed (``SpokenProbe``), when the action is a
             follow-up worded by the LLM; ``first_sentence`` is what to speak first.
     """
 
-    action: Any
+    step: Step
     captured: CapturedAnswer | None
     save_error: str | None
     probe: Any = None
     first_sentence: str = ""
 
 
-def user_message(exc: BaseException) -> str:
-    """A message for the banner: engine errors as they are, anything else labelled a bug."""
-    from engine.errors import MockInterviewError
+def _step(owner: Any, action: Any) -> Step:
+    """Wrap ``action``; a listen gets the audio path of the turn it will record."""
+    if getattr(action, "kind", "") != "listen":
+        return Step(action)
+    from engine.store.sessions import turn_audio_path
 
-    if isinstance(exc, MockInterviewError):
-        return str(exc)
-    return f"Something went wrong ({type(exc).__name__}: {exc})."
-
-
-def make_player(player_cls: Any, device: str | None) -> Any:
-    """A ``Player`` on the chosen output device (the system default when none is chosen)."""
-    try:
-        return player_cls(device=device) if device else player_cls()
-    except TypeError:
-        return player_cls()
+    session = owner.session
+    question = getattr(owner.interview, "current_question", None)
+    path = turn_audio_path(session, session.next_turn_index())
+    return Step(action, path, getattr(question, "prompt", "") or "")
 
 
 def _make_speaker(plan: InterviewPlan) -> tuple[Any, str | None]:
@@ -131,9 +145,23 @@ def _make_speaker(plan: InterviewPlan) -> tuple[Any, str | None]:
         return None, str(exc)
 
 
-def prepare_interview(plan: InterviewPlan) -> Prepared:
-    """Create the session folder, the grader, the voice and the interview (worker thread)."""
-    from engine.grading.engines import make_grader
+def _warm_live_pacing(plan: InterviewPlan) -> None:
+    """Run the live pacing once here, off the UI thread.
+
+    The interview screen reads the live transcript once a second on the UI thread
+    (``LivePacingView``); the first read compiles the concept lexicon, which froze the window
+    for ~80 ms mid-answer (bench/ui_stall.py). Later reads use the compiled patterns.
+    """
+    from engine.grading.live_pacing import LivePacer
+
+    LivePacer(plan.questions[0].category, None).update(
+        "First the users and their goal, then the metric and a simple baseline.", 5.0
+    )
+
+
+def prepare_interview(owner: Any, plan: InterviewPlan) -> Prepared:
+    """Create the session folder, the grader, the voice and the interview (owner thread)."""
+    from engine.engines import make_grader
     from engine.interviewer.state_machine import Interview
     from engine.store.sessions import create_session
 
@@ -143,9 +171,42 @@ def prepare_interview(plan: InterviewPlan) -> Prepared:
     interview = Interview(
         list(plan.questions), plan.interview_settings(), grader, session, live_llm=True
     )
+    owner.interview, owner.session = interview, session
     speaker, speaker_error = _make_speaker(plan)
     first = interview.start()
-    return Prepared(interview, session, speaker, speaker_error, first)
+    _warm_live_pacing(plan)
+    return Prepared(session, speaker, speaker_error, interview.llm_grader, _step(owner, first))
+
+
+def spoken(owner: Any) -> Step:
+    """The interviewer finished speaking (or was cut short by Space)."""
+    return _step(owner, owner.interview.on_spoken())
+
+
+def cut_short(owner: Any) -> Step:
+    """The candidate pressed Space while the interviewer spoke: listen now, and say so later."""
+    return _step(owner, owner.interview.on_spoken(interrupted=True))
+
+
+def repeat(owner: Any) -> Step:
+    """Say the current question or follow-up again."""
+    return _step(owner, owner.interview.repeat())
+
+
+def skip(owner: Any) -> Step:
+    """Move on to the next question."""
+    return _step(owner, owner.interview.skip())
+
+
+def reword_follow_up(owner: Any, text: str, worded_by: str, fallback_reason: str) -> None:
+    """Record how the follow-up was really worded (the LLM's streamed probe)."""
+    owner.interview.reword_follow_up(text, worded_by, fallback_reason)
+
+
+def attach_llm_gradings(owner: Any, results: list[tuple[Any, Any]]) -> None:
+    """Add finished background LLM gradings to their turns."""
+    for pending, grade in results:
+        owner.interview.attach_llm_grading(pending, grade)
 
 
 def _save(session: Any) -> str | None:
@@ -180,33 +241,36 @@ def _after_answer(interview: Any, gradings: Any, *, probe_wanted: bool = True) -
     return probe, first
 
 
-def complete_turn(interview: Any, capture: AnswerCapture, gradings: Any = None) -> TurnOutcome:
-    """Finish transcribing the answer, let the engine grade it and decide, save (worker)."""
+def complete_turn(owner: Any, capture: AnswerCapture, gradings: Any = None) -> TurnOutcome:
+    """Finish transcribing the answer, let the engine grade it and decide, save."""
+    interview = owner.interview
     captured = capture.finish()
     action = interview.on_answer(captured.transcript, captured.audio_path, captured.duration_s)
     probe, first = _after_answer(interview, gradings)
-    return TurnOutcome(action, captured, _save(interview.session), probe, first)
+    return TurnOutcome(_step(owner, action), captured, _save(owner.session), probe, first)
 
 
 def complete_typed_turn(
-    interview: Any, text: str, duration_s: float, gradings: Any = None
+    owner: Any, text: str, duration_s: float, gradings: Any = None
 ) -> TurnOutcome:
-    """A typed answer goes through the same grading path as a spoken one (worker)."""
+    """A typed answer goes through the same grading path as a spoken one."""
     from engine.transcript import Transcript
 
+    interview = owner.interview
     transcript = Transcript.from_text(text, duration_s=duration_s)
     action = interview.on_answer(transcript, None, duration_s)
     probe, first = _after_answer(interview, gradings)
     captured = CapturedAnswer(transcript, Path(), duration_s)
-    return TurnOutcome(action, captured, _save(interview.session), probe, first)
+    return TurnOutcome(_step(owner, action), captured, _save(owner.session), probe, first)
 
 
 def end_early(
-    interview: Any, capture: AnswerCapture | None, typed_text: str = "", gradings: Any = None
+    owner: Any, capture: AnswerCapture | None, typed_text: str = "", gradings: Any = None
 ) -> TurnOutcome:
-    """Keep and grade an answer in progress, then close the interview (worker)."""
+    """Keep and grade an answer in progress, then close the interview."""
     from engine.transcript import Transcript
 
+    interview = owner.interview
     captured = None
     if typed_text.strip() and interview.phase == "listening":
         transcript = Transcript.from_text(typed_text)
@@ -218,15 +282,25 @@ def end_early(
             interview.on_answer(captured.transcript, captured.audio_path, captured.duration_s)
     _after_answer(interview, gradings, probe_wanted=False)
     action = interview.end_early()
-    return TurnOutcome(action, captured, _save(interview.session))
+    return TurnOutcome(Step(action), captured, _save(owner.session))
 
 
-def save_final(session: Any) -> str | None:
+def close_interview(owner: Any, capture: AnswerCapture | None, typed_text: str = "") -> str | None:
+    """The window is closing: keep the answer in progress, end the interview, save.
+
+    Runs after every job queued before it (an answer being graded lands in the session
+    first). Closing is a deliberate end, so the session gets a report rather than a recovery.
+    Returns why saving failed, or None.
+    """
+    if owner.interview is None:  # closed before the session existed: nothing to keep
+        if capture is not None:
+            capture.cancel()
+        return None
+    if owner.interview.phase == "done":  # already ended: only the save is left
+        return _save(owner.session)
+    return end_early(owner, capture, typed_text).save_error
+
+
+def save_final(owner: Any) -> str | None:
     """Save the finished session; returns a message when the disk refused it."""
-    return _save(session)
-
-
-def quietly(fn: Any, *args: Any) -> None:
-    """Best-effort cleanup on close: a failing device must not keep the window open."""
-    with contextlib.suppress(Exception):  # shutting down; nothing useful to show any more
-        fn(*args)
+    return _save(owner.session)

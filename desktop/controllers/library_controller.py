@@ -5,9 +5,10 @@ recovering an interrupted session and exporting a report all touch the disk, Whi
 so each runs through ``desktop.workers.run_in_background`` and comes back as a signal. Screens
 only call these methods and react to the signals; they never import the store themselves.
 
-Errors the engine raises on purpose (``MockInterviewError``) reach ``failed`` with their own
-user-facing message; anything else is a bug, so its traceback is logged and the message says so
-instead of pretending to be a normal refusal.
+Every failure goes through ``desktop.errors`` (logged with its traceback by the worker, worded
+by ``user_message``): errors the engine raises on purpose (``MockInterviewError``) reach
+``failed`` with their own user-facing message; anything else is labelled as a bug instead of
+pretending to be a normal refusal.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.errors import user_message
 from desktop.workers import Worker, run_in_background
 from engine.errors import MockInterviewError
 from engine.store.model import Session
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("mockinterview.library")
 
 EXPORT_FORMATS = {"html": "HTML", "md": "Markdown", "pdf": "PDF"}
 
@@ -35,8 +37,9 @@ def load_library(search: str | None) -> tuple[list[Any], list[Any]]:
     Sessions left in progress by a process that died are marked interrupted first (their WAVs
     repaired), so they show up with the "Transcribe and grade" action instead of as in progress.
     """
-    from engine.store.index import LibraryIndex
-    from engine.store.sessions import list_sessions, recover_interrupted
+    from engine.library.index import LibraryIndex
+    from engine.library.listing import list_sessions
+    from engine.library.recovery import recover_interrupted
 
     try:
         recover_interrupted()
@@ -70,8 +73,8 @@ def import_recording(
     category: str | None,
     engine: str,
 ) -> Session:
-    """Transcribe and grade an audio file as a new session (engine.store.importer)."""
-    from engine.store.importer import import_recording as import_audio
+    """Transcribe and grade an audio file as a new session (engine.library.importer)."""
+    from engine.library.importer import import_recording as import_audio
 
     return import_audio(
         audio_path,
@@ -87,7 +90,7 @@ def regrade(session_id: str, engine: str, model: str | None = None) -> Session:
 
     The new grading becomes current; every older one stays stored for comparison.
     """
-    from engine.store.regrade import regrade_session
+    from engine.library.regrade import regrade_session
     from engine.store.sessions import load_session
 
     session = load_session(session_id)
@@ -106,8 +109,8 @@ def recover(session_id: str, engine: str) -> Session:
     Once every recorded answer is graded the session is no longer "interrupted" for the library
     (nothing is left to recover); it counts as ended early, and a note keeps the history.
     """
+    from engine.library.regrade import regrade_session
     from engine.store.model import STATUS_ENDED_EARLY, STATUS_INTERRUPTED
-    from engine.store.regrade import regrade_session
     from engine.store.sessions import load_session, save_session
 
     session = load_session(session_id)
@@ -138,12 +141,8 @@ def save(session: Session) -> Session:
 
 
 def describe_failure(exc: BaseException, action: str) -> str:
-    """The sentence a user sees when ``action`` failed."""
-    if isinstance(exc, MockInterviewError):
-        return f"{action} failed: {exc}"
-    trace = getattr(exc, "__traceback_text__", "")
-    log.error("%s failed unexpectedly: %r\n%s", action, exc, trace)
-    return f"{action} failed because of an unexpected error ({type(exc).__name__}: {exc})."
+    """The sentence a user sees when ``action`` failed (the worker already logged it)."""
+    return user_message(exc, f"{action} failed")
 
 
 class LibraryController(QObject):
@@ -193,7 +192,9 @@ class LibraryController(QObject):
         def failed(exc: BaseException) -> None:
             self.failed.emit(describe_failure(exc, action))
 
-        worker = run_in_background(fn, *args, on_finished=finished, on_failed=failed)
+        worker = run_in_background(
+            fn, *args, on_finished=finished, on_failed=failed, error_context=action
+        )
         self._running[worker] = kind
         worker.signals.done.connect(lambda w=worker: self._job_done(w))
         if kind != "list":

@@ -13,9 +13,10 @@ which froze live transcription mid-answer.
 from __future__ import annotations
 
 import atexit
-import contextlib
+import logging
 import queue
 import threading
+from concurrent import futures
 from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, Signal
@@ -71,9 +72,8 @@ class _ModelKeeper:
         """Block until no load is pending or running (at exit, and in tests)."""
         with self._lock:
             pending = [f for f in self._futures.values() if not f.done()]
-        for future in pending:
-            with contextlib.suppress(Exception):
-                future.result(timeout=timeout_s)
+        # Waits only: a failed load is reported to the UI by ``SpeechModelLoader._on_load_done``.
+        futures.wait(pending, timeout=timeout_s)
 
     def _run(self) -> None:
         while True:  # never exits: the loaded models depend on this thread staying alive
@@ -149,8 +149,10 @@ class SpeechModelLoader(QObject):
 
     def _report_load(self, key: str, future: Future[str]) -> None:
         """Keeper thread: hand the result to the UI thread (unless the window is gone)."""
-        with contextlib.suppress(RuntimeError):  # this loader was deleted with its window
+        try:
             self._load_done.emit(key, future)
+        except RuntimeError:  # this loader was deleted with its window: nobody to tell
+            logging.getLogger("mockinterview.speech").info("model %s loaded after close", key)
 
     def _on_load_done(self, key: str, future: Future[str]) -> None:
         exc = future.exception()
@@ -165,12 +167,11 @@ class SpeechModelLoader(QObject):
         self.ready.emit(key, display)
 
     def _on_failed(self, key: str, exc: BaseException) -> None:
-        from engine.errors import MockInterviewError
+        from desktop.errors import report_error, user_message
 
         self._loading.discard(key)
-        if isinstance(exc, MockInterviewError):
-            message = str(exc)
-        else:
-            message = f"could not load the speech model {key}: {exc}"
+        # Logged with its traceback; the window shows ``failed``'s message in its banner.
+        report_error(exc, f"Loading the speech model {key}", show=False)
+        message = user_message(exc)
         self._errors[key] = message
         self.failed.emit(key, message)

@@ -28,7 +28,9 @@ from desktop.theme import scaled_font
 from desktop.widgets.banner import Banner
 from desktop.widgets.countdown import Countdown
 from desktop.widgets.level_meter import LevelMeter
+from desktop.widgets.live_pacing_view import LivePacingView
 from desktop.widgets.live_transcript import LiveTranscript
+from desktop.widgets.round_clock import RoundClock
 from engine.rubric import CATEGORIES
 
 _STATUS_TEXT = {
@@ -38,6 +40,7 @@ _STATUS_TEXT = {
     ic.THINKING: "One moment — transcribing and reviewing your answer…",
     ic.PAUSED: "Paused — press P to continue",
     ic.FINISHED: "Interview finished",
+    ic.CLOSING: "Finishing… saving your interview before the window closes",
     ic.IDLE: "",
 }
 _PURPOSE_CAPTION = {
@@ -45,6 +48,7 @@ _PURPOSE_CAPTION = {
     "follow_up": "Follow-up",
     "clarification_reply": "The interviewer answers your question",
     "repeat": "The interviewer repeats",
+    "redirect": "Back to the question",
     "closing": "Wrapping up",
 }
 
@@ -108,8 +112,14 @@ class InterviewScreen(QWidget):
         self.level_meter = LevelMeter()
         self.mic_caption = QLabel("Microphone")
         mic_caption = self.mic_caption
+        self.round_clock = RoundClock()
+        self.round_clock.expired.connect(self._on_round_over)
+        self._round_over = False
         clock_column = QVBoxLayout()
+        clock_column.addWidget(self.round_clock)
         clock_column.addWidget(self.countdown)
+        self.live_pacing = LivePacingView()
+        clock_column.addWidget(self.live_pacing)
         clock_column.addSpacing(8)
         clock_column.addWidget(mic_caption)
         clock_column.addWidget(self.level_meter)
@@ -226,6 +236,12 @@ class InterviewScreen(QWidget):
         self.countdown.reset(None)
         self.level_meter.reset()
         self._update_progress()
+        self._round_over = False
+        loop = plan.extra.get("loop") if plan.extra else None
+        if isinstance(loop, dict) and loop.get("total_s"):
+            self.round_clock.start(float(loop["total_s"]))
+        else:
+            self.round_clock.hide_round()
         self.controller.start(plan)
         self.answer_button.setFocus()
 
@@ -278,7 +294,25 @@ class InterviewScreen(QWidget):
         else:
             self._on_space()
 
+    def _on_round_over(self) -> None:
+        """The loop's clock ran out: let the current answer finish, then end the round."""
+        self._round_over = True
+        if self.controller.state == ic.SPEAKING:
+            self.controller.end_interview("")
+            return
+        self.show_notice(
+            "The round's time is up: finish this answer, and the interview ends after it.",
+            "warning",
+        )
+
     def _on_state(self, state: str) -> None:
+        if self._round_over and state == ic.SPEAKING:
+            self.controller.end_interview("")
+            return
+        if state in (ic.FINISHED, ic.IDLE):
+            self.round_clock.stop()
+        if state in (ic.SPEAKING, ic.THINKING, ic.FINISHED, ic.IDLE):
+            self.live_pacing.stop()
         self.status_label.setText(_STATUS_TEXT.get(state, ""))
         if self.controller.typed_mode and state == ic.LISTENING:
             self.status_label.setText("No microphone — type your answer, Ctrl+Enter submits it")
@@ -327,11 +361,18 @@ class InterviewScreen(QWidget):
         self.interviewer_text.setVisible(bool(shown))
         self.interviewer_text.setText(shown)
         self.interviewer_text.setAccessibleDescription(text)
-        if purpose in ("follow_up", "clarification_reply", "repeat"):
+        if purpose in ("follow_up", "clarification_reply", "repeat", "redirect"):
             self.transcript.clear_transcript("Your words will appear here as you answer.")
 
     def _on_listening_started(self, limit_s: float) -> None:
         self.countdown.start(limit_s or None)
+        question = self._questions[min(self._question_index, len(self._questions) - 1)]
+        self.live_pacing.start(
+            question.category,
+            limit_s or None,
+            self.transcript.full_text,
+            lambda: self.countdown.elapsed_s,
+        )
         if self.controller.typed_mode and self.typed_answer.isVisibleTo(self):
             self.typed_answer.clear()
             self.typed_answer.setFocus()
@@ -341,8 +382,10 @@ class InterviewScreen(QWidget):
     def _on_paused(self, paused: bool) -> None:
         if paused:
             self.countdown.pause()
+            self.round_clock.pause()
         else:
             self.countdown.resume()
+            self.round_clock.resume()
 
     def _on_pace(self, pace: str) -> None:
         if pace in ("amber", "red"):

@@ -8,6 +8,7 @@ one-line result, so a slow or dead server never freezes the window.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import settings as app_settings
+from desktop.errors import register_secret, user_message
 from desktop.widgets.banner import Banner
 from desktop.workers import run_in_background
 
@@ -45,7 +47,8 @@ def _list_devices() -> tuple[list[str], list[str]]:
         outputs = [
             str(d["name"]) for d in sd.query_devices() if int(d.get("max_output_channels", 0)) > 0
         ]
-    except Exception:  # noqa: BLE001 - no PortAudio/devices: the default entry remains
+    except Exception as exc:  # noqa: BLE001 - no PortAudio/devices: the default entry remains
+        logging.getLogger("mockinterview.settings").info("no output devices listed: %s", exc)
         outputs = []
     return inputs, outputs
 
@@ -200,7 +203,9 @@ class SettingsDialog(QDialog):
         self.chime_check.setChecked(prefs.chime)
         self._fill_devices([], [])
         run_in_background(_load_llm_state, on_finished=self._on_llm_state, on_failed=self._on_error)
-        run_in_background(_list_devices, on_finished=self._on_devices, on_failed=lambda exc: None)
+        run_in_background(
+            _list_devices, on_finished=self._on_devices, error_context="Listing audio devices"
+        )
 
     def _on_llm_state(self, state: tuple[Any, bool, tuple[bool, str]]) -> None:
         llm, has_key, (keyring_ok, keyring_problem) = state
@@ -282,12 +287,14 @@ class SettingsDialog(QDialog):
             return
         self.test_button.setEnabled(False)
         self.test_result.setText("Testing…")
+        register_secret(self.key_edit.text())
         run_in_background(
             _test_connection,
             llm,
             self.key_edit.text().strip(),
             on_finished=lambda message: self._show_test_result(str(message), ok=True),
-            on_failed=lambda exc: self._show_test_result(str(exc), ok=False),
+            on_failed=lambda exc: self._show_test_result(user_message(exc), ok=False),
+            error_context="Testing the LLM connection",
         )
 
     def _show_test_result(self, message: str, ok: bool) -> None:
@@ -318,6 +325,7 @@ class SettingsDialog(QDialog):
             save_llm_settings(llm)
             key = self.key_edit.text().strip()
             if key:
+                register_secret(key)
                 set_api_key(llm, key)
                 self.key_edit.clear()
         except MockInterviewError as exc:
@@ -339,4 +347,4 @@ class SettingsDialog(QDialog):
         self.accept()
 
     def _on_error(self, exc: BaseException) -> None:
-        self.banner.show_message(str(exc), "error")
+        self.banner.show_message(user_message(exc), "error")

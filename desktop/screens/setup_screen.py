@@ -1,8 +1,11 @@
 """The setup screen: what to practise, how long, how hard, with which voice, mic and model.
 
-Everything the screen lists (questions, voices, microphones, Whisper models, the LLM setting)
-is read in background workers, so the screen appears at once and fills in a moment later. The
-last choices are restored from ``desktop.settings`` and saved when an interview starts.
+A view: it shows the choices and reports edits. What the choices mean (which questions, whether
+they can start, the summary line, the plan itself) is ``desktop.controllers.setup_plan``; the
+engine reads behind its lists (questions, microphones, Whisper models, the LLM setting) come in
+as ``SetupServices`` and run in background workers, so the screen appears at once and fills in a
+moment later. The last choices are restored from ``desktop.settings`` and saved when an
+interview starts.
 """
 
 from __future__ import annotations
@@ -36,9 +39,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import settings as app_settings
-from desktop.controllers.interview_controller import InterviewPlan
+from desktop.controllers import setup_plan
+from desktop.controllers.interview_jobs import InterviewPlan
+from desktop.controllers.setup_plan import SetupServices
 from desktop.theme import scaled_font
+from desktop.widgets.doctor_panel import DoctorPanel
 from desktop.widgets.level_meter import MicCheck
+from desktop.widgets.practice_panel import PracticePanel
 from desktop.workers import run_in_background
 from engine.rubric import CATEGORIES
 
@@ -51,34 +58,10 @@ PREVIEW_TEXT = (
 )
 
 
-def _load_bank() -> Any:
-    from engine.questions.bank import default_bank
-
-    return default_bank()
-
-
 def _load_voices() -> list[Any]:
     from engine.speech.voice import list_voices
 
     return list_voices()
-
-
-def _load_devices() -> list[Any]:
-    from engine.speech.recorder import list_input_devices
-
-    return list_input_devices()
-
-
-def _load_models() -> list[Any]:
-    from engine.speech.models import available_models
-
-    return available_models()
-
-
-def _load_llm() -> Any:
-    from engine.llm.settings import load_llm_settings
-
-    return load_llm_settings()
 
 
 class SetupScreen(QWidget):
@@ -94,8 +77,11 @@ class SetupScreen(QWidget):
     model_changed = Signal(str)
     error = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, services: SetupServices | None = None
+    ) -> None:
         super().__init__(parent)
+        self._services = services or SetupServices()
         self._bank: Any = None
         self._choices = app_settings.load_setup_choices()
         self._prefs = app_settings.load_preferences()
@@ -114,7 +100,13 @@ class SetupScreen(QWidget):
 
         columns = QHBoxLayout()
         columns.setSpacing(16)
-        columns.addWidget(self._build_questions_box(), 3)
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        self.practice_panel = PracticePanel()
+        self.practice_panel.start_requested.connect(self._start_questions)
+        left.addWidget(self.practice_panel)
+        left.addWidget(self._build_questions_box(), 1)
+        columns.addLayout(left, 3)
         right = QVBoxLayout()
         right.setSpacing(12)
         right.addWidget(self._build_timing_box())
@@ -144,6 +136,8 @@ class SetupScreen(QWidget):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(title)
         layout.addWidget(subtitle)
+        self.doctor_panel = DoctorPanel()
+        layout.addWidget(self.doctor_panel)
         layout.addSpacing(6)
         layout.addLayout(columns, 1)
         scroll = QScrollArea()
@@ -339,17 +333,25 @@ class SetupScreen(QWidget):
     def reload(self) -> None:
         """Read questions, voices, devices, models and the LLM setting again (in the background)."""
         self._loaded_once = True
-        run_in_background(_load_bank, on_finished=self._on_bank, on_failed=self._on_bank_failed)
-        run_in_background(_load_voices, on_finished=self._on_voices, on_failed=self._quiet_fail)
-        run_in_background(_load_devices, on_finished=self._on_devices, on_failed=self._quiet_fail)
+        services = self._services
         run_in_background(
-            _load_models, on_finished=self._on_models, on_failed=self._on_models_failed
+            services.load_bank, on_finished=self._on_bank, on_failed=self._on_bank_failed
+        )
+        self.practice_panel.refresh()
+        run_in_background(_load_voices, on_finished=self._on_voices, on_failed=self._quiet_fail)
+        run_in_background(
+            services.load_devices, on_finished=self._on_devices, on_failed=self._quiet_fail
+        )
+        run_in_background(
+            services.load_models, on_finished=self._on_models, on_failed=self._on_models_failed
         )
         self.refresh_llm_label()
 
     def refresh_llm_label(self) -> None:
         """Show which LLM the LLM engine would use (after the settings dialog changed it)."""
-        run_in_background(_load_llm, on_finished=self._on_llm, on_failed=self._on_llm_failed)
+        run_in_background(
+            self._services.load_llm, on_finished=self._on_llm, on_failed=self._on_llm_failed
+        )
 
     def _on_bank(self, bank: Any) -> None:
         self._bank = bank
@@ -505,26 +507,11 @@ class SetupScreen(QWidget):
 
     def build_plan(self) -> InterviewPlan | None:
         """The plan for the current choices, or None with the reason shown on screen."""
-        if self._bank is None:
-            self.summary_label.setText("The questions are still loading…")
-            return None
-        choices = self.current_choices()
-        if choices.source == app_settings.SOURCE_HAND_PICKED:
-            questions = [self._bank.get(qid) for qid in choices.picked_ids]
-            if not questions:
-                self.summary_label.setText("Tick at least one question in the list.")
-                return None
-        else:
-            difficulty = None if choices.difficulty == "any" else choices.difficulty
-            questions = self._bank.pick(
-                categories=choices.categories or None, difficulty=difficulty, count=choices.count
-            )
-            if not questions:
-                self.summary_label.setText(
-                    "No question matches these categories and difficulty; widen the choice."
-                )
-                return None
-        return self.plan_for_questions(questions)
+        choices = self.current_choices() if self._bank is not None else self._choices
+        result = setup_plan.build_plan(self._bank, choices, app_settings.load_preferences())
+        if result.plan is None:
+            self.summary_label.setText(result.reason)
+        return result.plan
 
     def plan_for_questions(
         self, questions: list[Any], extra: dict[str, Any] | None = None
@@ -533,21 +520,8 @@ class SetupScreen(QWidget):
 
         ``extra`` goes into the session's settings (a retry's link, an interview loop's clock).
         """
-        choices = self.current_choices()
-        prefs = app_settings.load_preferences()
-        return InterviewPlan(
-            questions=tuple(questions),
-            time_limit_s=float(choices.time_limit_s) or None,
-            follow_ups=choices.follow_ups,
-            engine=choices.engine,
-            whisper_model=choices.whisper_model,
-            voice=choices.voice or None,
-            voice_rate=choices.voice_rate,
-            input_device=choices.input_device or None,
-            output_device=prefs.output_device or None,
-            auto_finish_silence_s=float(prefs.auto_finish_silence_s),
-            chime=prefs.chime,
-            extra=dict(extra or {}),
+        return setup_plan.plan_for_questions(
+            questions, self.current_choices(), app_settings.load_preferences(), extra
         )
 
     def request_start(self) -> None:
@@ -560,6 +534,14 @@ class SetupScreen(QWidget):
         self.stop_mic_test()
         self.save_choices()
         self.start_requested.emit(plan)
+
+    def _start_questions(self, questions: list[Any], extra: dict[str, Any]) -> None:
+        """Start exactly these questions (today's practice, an interview loop)."""
+        if not self.isVisible():
+            return
+        self.stop_mic_test()
+        self.save_choices()
+        self.start_requested.emit(self.plan_for_questions(questions, extra))
 
     def _on_source_changed(self) -> None:
         self.source_pages.setCurrentIndex(0 if self.random_radio.isChecked() else 1)
@@ -575,27 +557,11 @@ class SetupScreen(QWidget):
         if self._bank is None:
             self.summary_label.setText("Loading questions…")
             return
-        if self.pick_radio.isChecked():
-            count = len(self.picked_ids())
-            what = f"{count} hand-picked question{'s' if count != 1 else ''}"
-        else:
-            cats = [c for c, b in self.category_boxes.items() if b.isChecked()] or list(CATEGORIES)
-            level = self.difficulty_combo.currentData()
-            matching = [
-                q
-                for q in self._bank.questions
-                if q.category in cats and (level == "any" or q.difficulty == level)
-            ]
-            available = len(matching)
-            self._show_matches(matching)
-            count = min(self.count_spin.value(), available)
-            what = f"{count} random question{'s' if count != 1 else ''} (of {available} matching)"
-        limit = self.time_limit_spin.value()
-        timing = f"{limit} min per answer" if limit else "each question's own time limit"
-        follow = self.follow_ups_spin.value()
-        self.summary_label.setText(
-            f"{what}, {timing}, up to {follow} follow-up{'s' if follow != 1 else ''} each."
-        )
+        choices = self.current_choices()
+        if not self.pick_radio.isChecked():
+            self._show_matches(setup_plan.matching_questions(self._bank, choices))
+        text, count = setup_plan.summary(self._bank, choices)
+        self.summary_label.setText(text)
         self.start_button.setEnabled(count > 0)
 
     def _show_matches(self, questions: list[Any]) -> None:
@@ -674,6 +640,15 @@ class SetupScreen(QWidget):
         if not self._loaded_once:
             self._loaded_once = True
             QTimer.singleShot(0, self.reload)
+            QTimer.singleShot(0, self._run_doctor)
+
+    def _run_doctor(self) -> None:
+        """The first-run checks on the chosen devices; the panel appears only on a problem."""
+        self.doctor_panel.run(
+            input_device=self._choices.input_device or None,
+            output_device=self._prefs.output_device or None,
+            model=self._choices.whisper_model or None,
+        )
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.stop_mic_test()

@@ -155,6 +155,7 @@ class MicCheck(QWidget):
             self._store_level,
             on_finished=self._on_opened,
             on_failed=self._on_failed,
+            error_context="Testing the microphone",
         )
 
     def stop(self) -> None:
@@ -165,7 +166,7 @@ class MicCheck(QWidget):
         self._limit.stop()
         recorder, self._recorder = self._recorder, None
         if recorder is not None:
-            run_in_background(recorder.stop, on_failed=lambda exc: None)
+            run_in_background(recorder.stop, error_context="Closing the microphone test")
         self.meter.reset()
         self._set_checked(False)
         self.button.setText("Test microphone")
@@ -183,7 +184,7 @@ class MicCheck(QWidget):
         if not self.button.isChecked():
             from desktop.workers import run_in_background
 
-            run_in_background(recorder.stop, on_failed=lambda exc: None)
+            run_in_background(recorder.stop, error_context="Closing the microphone test")
             return
         self._recorder = recorder
         self._tick.start()

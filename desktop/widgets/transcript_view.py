@@ -58,6 +58,7 @@ class TranscriptView(QTextEdit):
             return
         cursor = QTextCursor(self.document())
         plain = QTextCharFormat()
+        heard = list(transcript.filled_pauses)  # fillers Whisper left out, marked "(um)"
         for segment in transcript.segments:
             if not segment.words:
                 if cursor.position() > 0:
@@ -68,15 +69,29 @@ class TranscriptView(QTextEdit):
                 token = word.word.strip()
                 if not token:
                     continue
+                while heard and heard[0].start < word.start:
+                    self._insert_filler(cursor, heard.pop(0).kind)
                 if cursor.position() > 0 and not self._is_attached(token):
                     cursor.insertText(" ", plain)
                 self._char_starts.append(cursor.position())
                 cursor.insertText(token, plain)
                 self._char_ends.append(cursor.position())
                 self._words.append(word)
+        for filler in heard:
+            self._insert_filler(cursor, filler.kind)
         self._word_starts = [w.start for w in self._words]
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.setExtraSelections([])
+
+    def _insert_filler(self, cursor: QTextCursor, kind: str) -> None:
+        """A filler heard in the audio, greyed and in brackets: not one of the timed words."""
+        marked = QTextCharFormat()
+        marked.setFontItalic(True)
+        marked.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        marked.setToolTip("a filler heard in the audio (Whisper leaves these out)")
+        if cursor.position() > 0:
+            cursor.insertText(" ", QTextCharFormat())
+        cursor.insertText(f"({kind})", marked)
 
     @staticmethod
     def _is_attached(token: str) -> bool:

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         )
     question = resolve_question(args)
     transcript = load_transcript(Path(args.transcript), getattr(args, "model", None))
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
 
     grader = make_grader(args.engine)
     grade = grader.grade(GradeRequest(question, transcript, time_limit_s=args.time_limit))

@@ -1,7 +1,7 @@
 """``mockinterview import AUDIO (--question ID | --question-text TEXT)``: grade a recording.
 
 Prints the new session's id and overall score (or JSON with ``--json``). See
-``engine.store.importer`` for the audio formats accepted.
+``engine.library.importer`` for the audio formats accepted.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from engine.store.importer import import_recording
+from engine.library.importer import import_recording
 
 
 def run(args: argparse.Namespace) -> int:

@@ -33,6 +33,8 @@ COMMAND_MODULES = {
     "report": "engine.cli.report_cmd",
     "plan": "engine.cli.plan_cmd",
     "retry": "engine.cli.retry_cmd",
+    "install-desktop-entry": "engine.cli.desktop_entry_cmd",
+    "doctor": "engine.cli.doctor_cmd",
 }
 
 
@@ -71,6 +73,20 @@ def build_parser() -> argparse.ArgumentParser:
         const="onsite-45",
         metavar="FORMAT",
         help="run the questions as one timed interview loop (onsite-45, screen-30)",
+    )
+    demo.add_argument(
+        "--answers", metavar="FILE", help="replay this scripted candidate (see assets/README.md)"
+    )
+    demo.add_argument(
+        "--question",
+        action="append",
+        default=[],
+        metavar="ID",
+        dest="question_ids",
+        help="ask this question from the answers file (repeatable; default: all of them)",
+    )
+    demo.add_argument(
+        "--json", action="store_true", help="print the turns and grades as JSON on stdout"
     )
 
     transcribe = sub.add_parser("transcribe", help="transcribe an audio file with local Whisper")
@@ -132,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     retry.add_argument("--engine", choices=ENGINES, default="offline")
     retry.add_argument("--model", metavar="M", help="Whisper model folder or name")
     retry.add_argument("--json", action="store_true")
+    doctor = sub.add_parser("doctor", help="check microphone, speakers, voice, model, data, LLM")
+    doctor.add_argument("--json", action="store_true")
+
+    entry = sub.add_parser("install-desktop-entry", help="add the app to the Linux menu")
+    entry.add_argument("--uninstall", action="store_true", help="remove the entry and icon")
     return parser
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from engine.library.regrade import regrade_session
 from engine.report.builder import build_report
-from engine.store.regrade import regrade_session
 from engine.store.sessions import load_session
 
 

@@ -14,8 +14,9 @@ import sys
 from datetime import datetime
 
 from engine.errors import StorageFullError
-from engine.store.index import SessionSummary
-from engine.store.sessions import list_sessions, recover_interrupted
+from engine.library.index import SessionSummary
+from engine.library.listing import list_sessions
+from engine.library.recovery import recover_interrupted
 
 
 def _local_time(iso: str) -> str:

@@ -1,6 +1,7 @@
 """Count filler words in a spoken answer, telling filler uses from meaningful ones.
 
-"um", "uh" and "basically" are always filler. The others need context: "like" is filler in
+"um", "uh" and "basically" are always filler (Whisper mostly leaves "um" and "uh" out; those
+heard in the audio are added by ``pacing``). The others need context: "like" is filler in
 "it's, like, slow" but not in "I'd like" or "signals like dwell time"; "kind of" is filler in
 "it's kind of noisy" but not in "a kind of model"; "you know" is filler in "the users, you
 know, churn" but not in "you know what they want". The heuristics look at the neighbouring
@@ -14,7 +15,7 @@ import re
 from engine.grading.tokens import word_set
 
 _TOKEN_RE = re.compile(r"([A-Za-z][A-Za-z'’]*)([^\sA-Za-z]*)")
-_ALWAYS = {
+ALWAYS_FILLERS = {
     "um": "um",
     "umm": "um",
     "uhm": "um",
@@ -57,10 +58,10 @@ def count_fillers(text: str) -> dict[str, int]:
         prev_word, prev_punct = tokens[i - 1] if i > 0 else ("", ".")
         next_word = tokens[i + 1][0] if i + 1 < len(tokens) else ""
         clause_start = i == 0 or any(c in prev_punct for c in ".?!,;:")
-        if word in _ALWAYS:
-            add(_ALWAYS[word])
+        if word in ALWAYS_FILLERS:
+            add(ALWAYS_FILLERS[word])
         elif word == "like":
-            if next_word in _ALWAYS or (
+            if next_word in ALWAYS_FILLERS or (
                 "," in punct and prev_word not in _LIKE_OK_BEFORE and not punct.startswith(".")
             ):
                 add("like")

@@ -3,6 +3,10 @@
 Kept apart from content on purpose: a candidate can say the right things too slowly, or fast
 and full of "um". Everything here is measured from Whisper's word timings.
 
+Whisper leaves most "um"s and "uh"s out of its words; those found in the audio between the words
+(``Transcript.filled_pauses``, see ``engine.speech.filled_pauses``) are counted with the ones it
+wrote, and every timed one becomes a ``FillerEvent`` for the report and the replay.
+
 Plain-text transcripts (typed, or a JSON without words) have no timings. Then: the duration is
 the transcript's own ``duration_s`` when it has one, else estimated at 150 words per minute;
 ``wpm`` is measured only when a real duration exists (0.0 means "not measured"); time to first
@@ -14,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.grading.allocation import allocation_verdict
-from engine.grading.fillers import count_fillers
-from engine.grading.result import Pacing, Stage
+from engine.grading.fillers import ALWAYS_FILLERS, count_fillers
+from engine.grading.result import FillerEvent, Pacing, Stage
 from engine.grading.sentences import ESTIMATED_SECONDS_PER_WORD
 from engine.transcript import Transcript
 
@@ -64,6 +68,18 @@ def wpm_series(word_starts: Sequence[float], end_s: float) -> tuple[tuple[float,
     return tuple(points)
 
 
+def filler_events(transcript: Transcript) -> tuple[FillerEvent, ...]:
+    """Timed fillers in time order: the ones Whisper wrote, and the ones heard in the audio."""
+    events = [
+        FillerEvent(w.start, w.end, ALWAYS_FILLERS[token], "words")
+        for w in transcript.words
+        if (token := w.word.strip(" ,.;:!?-").lower()) in ALWAYS_FILLERS
+        and ALWAYS_FILLERS[token] in ("um", "uh", "er", "hmm")
+    ]
+    events += [FillerEvent(f.start, f.end, f.kind, "audio") for f in transcript.filled_pauses]
+    return tuple(sorted(events, key=lambda e: e.start_s))
+
+
 def measure_pacing(
     transcript: Transcript,
     time_limit_s: float | None,
@@ -78,11 +94,13 @@ def measure_pacing(
         time_limit_s: the limit it was given, or None.
         stages: the stage timeline from ``stages.stage_timeline``.
         key_dimensions: stages a strong answer to this category reaches (for the verdict).
-        fillers: filler counts already computed by the caller (else counted here).
+        fillers: filler counts of the text already computed by the caller (else counted
+            here); the fillers heard in the audio are added to them.
     """
     text = transcript.text
-    if fillers is None:
-        fillers = count_fillers(text)
+    fillers = dict(count_fillers(text) if fillers is None else fillers)
+    for heard in transcript.filled_pauses:
+        fillers[heard.kind] = fillers.get(heard.kind, 0) + 1
     spans = _timed_spans(transcript)
     words = len(spans) if transcript.has_word_timings else len(text.split())
     if spans:
@@ -113,4 +131,5 @@ def measure_pacing(
         pause_spans=pauses,
         wpm_series=series,
         allocation_verdict=verdict,
+        filler_events=filler_events(transcript),
     )

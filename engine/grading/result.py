@@ -79,12 +79,45 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class FillerEvent:
+    """One filler with its time.
+
+    ``source`` is "words" (Whisper wrote it) or "audio" (found in the sound between the words,
+    where Whisper left it out).
+    """
+
+    start_s: float
+    end_s: float
+    kind: str
+    source: str = "words"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start_s": round(self.start_s, 2),
+            "end_s": round(self.end_s, 2),
+            "kind": self.kind,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FillerEvent:
+        return cls(
+            float(data.get("start_s") or 0.0),
+            float(data.get("end_s") or 0.0),
+            str(data.get("kind") or "uh"),
+            str(data.get("source") or "words"),
+        )
+
+
+@dataclass(frozen=True)
 class Pacing:
     """Delivery, kept apart from content: how long, how fast, how fluent, where the time went.
 
     ``wpm_series`` holds (time_s, words per minute) points for a pacing-over-time chart;
     ``pause_spans`` holds (start_s, end_s) of each long pause; ``allocation_verdict`` is a sentence
     about time allocation ("More than half the time went to framing; metrics were rushed.").
+    ``filler_events`` are the timed fillers ("um", "uh", ...), those heard in the audio included;
+    ``filler_count`` and ``fillers`` count them too.
     """
 
     duration_s: float
@@ -99,6 +132,7 @@ class Pacing:
     pause_spans: tuple[tuple[float, float], ...] = ()
     wpm_series: tuple[tuple[float, float], ...] = ()
     allocation_verdict: str = ""
+    filler_events: tuple[FillerEvent, ...] = ()
 
     @property
     def over_limit_s(self) -> float:
@@ -122,6 +156,7 @@ class Pacing:
             "pause_spans": [[round(a, 2), round(b, 2)] for a, b in self.pause_spans],
             "wpm_series": [[round(t, 1), round(w, 1)] for t, w in self.wpm_series],
             "allocation_verdict": self.allocation_verdict,
+            "filler_events": [e.to_dict() for e in self.filler_events],
         }
 
     @classmethod
@@ -141,6 +176,9 @@ class Pacing:
             pause_spans=tuple((float(a), float(b)) for a, b in data.get("pause_spans") or ()),
             wpm_series=tuple((float(t), float(w)) for t, w in data.get("wpm_series") or ()),
             allocation_verdict=str(data.get("allocation_verdict") or ""),
+            filler_events=tuple(
+                FillerEvent.from_dict(e) for e in data.get("filler_events") or () if e
+            ),
         )
 
 

@@ -18,7 +18,7 @@ PHASE_GRADING = "grading"
 PHASE_DONE = "done"
 
 ACTION_KINDS = ("speak", "listen", "report")
-ACTION_PURPOSES = ("question", "follow_up", "clarification_reply", "repeat", "closing")
+ACTION_PURPOSES = ("question", "follow_up", "clarification_reply", "repeat", "redirect", "closing")
 
 
 class InterviewStateError(MockInterviewError):
@@ -35,8 +35,9 @@ class Action:
         text: the line to speak (for ``speak``), or the prompt being answered (for ``listen``).
             Spoken lines are phrased for TTS (numbers in words, no symbols); a screen showing
             the question should prefer ``Interview.current_prompt_text``, the bank's wording.
-        purpose: why: ``question``, ``follow_up``, ``clarification_reply``, ``repeat`` or
-            ``closing``. A ``listen`` carries the purpose of the prompt being answered.
+        purpose: why: ``question``, ``follow_up``, ``clarification_reply``, ``repeat``,
+            ``redirect`` (the question restated after an off-topic answer or a request for the
+            solution) or ``closing``. A ``listen`` carries the purpose of the prompt being answered.
         question_index: 0-based index of the question this action belongs to.
         time_limit_s: for ``listen`` and prompts, the answer window in seconds (None: untimed).
     """

@@ -1,42 +1,52 @@
 """Which probe the interviewer asks after an answer, if any: the follow-up policy.
 
-A real interviewer probes where the answer was thin, reacts to what was said, brings in a new
-constraint once a design is on the table, never asks the same thing twice, and stops when time
-or patience runs out. ``choose_follow_up`` does the same, deterministically, in this order:
+A real interviewer probes the biggest gap that matters for *this kind* of question, never
+re-asks what the candidate already covered well, reacts to what was said, uses the candidate's
+own words, and never asks the same thing twice. ``choose_follow_up`` does the same,
+deterministically:
 
 1. No probe when no follow-ups are left for the question, when less than
    ``MIN_TIME_FOR_PROBE_S`` remains, or when the answer is empty.
-2. A *triggered* probe: a bank follow-up whose trigger phrase occurs in the answer ("CTR" ->
-   CTR's limits, a heavy model -> latency). The feedback loop probe also fires by rule when the
-   answer ranks or personalises by engagement and never mentions exploration, diversity or
-   feedback loops, and stays silent when it does. When the question has no probe of its own
-   for such a concept, the generic one is asked (see ``generic_probes.CONCEPTS``).
-3. A constraint change, once the candidate has a design (``system_design``, or the category's
-   core dimension, at least ``DESIGN_READY_SCORE``) and no constraint was introduced on this
-   question yet.
-4. The weakest applicable dimension that still has an unasked follow-up (lowest score; ties in
-   the order of a strong answer's shape: user, problem, metrics, system, trade-offs, iteration).
-   A dimension already scored strong is not probed.
+2. Every applicable dimension below solid (score < ``SOLID_SCORE``) is a *gap*; its priority is
+   the category's weight for it (``CATEGORY_WEIGHTS``: a diagnose question cares first about the
+   diagnosis and the framing, a metrics question about metrics, a trade-off question about the
+   decision) times how far below solid it is. A dimension at solid or above is never probed;
+   the dimension just probed counts half, so a still-thin answer moves on to the next gap.
+3. When the biggest gap is small (below ``CONSTRAINT_BEATS_GAP``), the answer is solid on
+   average and the candidate has a design (the category's core dimension, or
+   ``system_design``, solid), a constraint change is asked instead, once per question: the
+   interesting question left is whether the plan adapts.
+4. Otherwise the gaps are tried from the biggest down. Equal gaps are broken by the answer's
+   content (a gap whose probe the answer sets off, "CTR" -> CTR's limits, goes first), then by
+   the weight, then by the shape of a strong answer. On the chosen dimension the sharpest probe
+   wins: a bank probe whose trigger phrase fired, then a concept the answer raised, then the
+   question's plain probe, then the generic repertoire (``generic_probes.DIMENSION_PROBES``), so
+   a bank question whose author wrote no probe for its biggest gap still gets one.
+5. When the answer already said something on that dimension, the probe opens with a short
+   verbatim phrase of it, turned to the second person ("You said you'd track clicks.";
+   ``phrasing.quoted_lead``).
 
 Free questions have no bank follow-ups; ``engine.interviewer.generic_probes`` provides the same
 kinds of probes in generic wording. Every probe is passed through ``phrasing.spoken`` so it can be
-said aloud, and compared with ``request.asked_probes`` in a normalised form so a probe is never
-repeated in a session, even when its punctuation differs.
+said aloud, and compared with ``request.asked_probes`` in a normalised form (without the quoted
+lead) so a probe is never repeated in a session, even across questions.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from engine.grading.base import GradeRequest
-from engine.grading.result import DimensionScore, FollowUpSuggestion
+from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade
 from engine.interviewer import generic_probes as generic
-from engine.interviewer.phrasing import spoken
+from engine.interviewer.phrasing import QUOTED_LEAD, quoted_lead, spoken
+from engine.interviewer.redirects import grade_is_off_topic
 from engine.questions.model import FollowUp, Question
 from engine.rubric import DIMENSION_IDS, applicable_dimensions
+from engine.transcript import Transcript
 
 MIN_TIME_FOR_PROBE_S = 45.0
 """Below this much time left, a probe would only be cut off; move on instead."""
@@ -46,6 +56,23 @@ MIN_TIME_FOR_CONSTRAINT_S = 90.0
 
 DESIGN_READY_SCORE = 3
 """A constraint change only makes sense once there is a solid design to change."""
+
+SOLID_SCORE = 3
+"""A dimension scored this high (or higher) is covered: it is never probed."""
+
+STRONG_SCORE = 4
+"""A dimension scored this high needs no probing at all, not even on a follow-up answer."""
+
+UNSCORED = 2
+"""Assumed score of an applicable dimension the grader did not return (treated as weak)."""
+
+CONSTRAINT_BEATS_GAP = 2.0
+"""A constraint change is asked only when no gap has at least this priority: a solid design
+with a small hole left is tested by changing the ground under it, a real hole is probed first.
+(Priority 2.0 is a secondary dimension missing outright, or a key one merely weak.)"""
+
+JUST_PROBED_FACTOR = 0.5
+"""The gap of the dimension the last probe was about counts this much on the next choice."""
 
 CORE_DIMENSION: dict[str, str] = {
     "design": "system_design",
@@ -59,11 +86,26 @@ CORE_DIMENSION: dict[str, str] = {
 builds is a diagnosis, a metric hierarchy, an experiment, a decision or a model of the user, and
 a constraint change tests whether *that* adapts."""
 
-STRONG_SCORE = 4
-"""A dimension scored this high needs no probing."""
+BASE_WEIGHT = 1.0
+"""Weight of an applicable dimension the category does not single out."""
 
-UNSCORED = 2
-"""Assumed score of an applicable dimension the grader did not return (treated as weak)."""
+COMMUNICATION_WEIGHT = 0.3
+"""Interviewers rarely spend a probe on delivery; it is judged on the whole answer."""
+
+CATEGORY_WEIGHTS: dict[str, dict[str, float]] = {
+    "diagnose": {"diagnosis": 3.0, "problem_framing": 2.5, "metrics": 1.5},
+    "metrics": {"metrics": 3.0, "experimentation": 1.5, "problem_framing": 1.4},
+    "tradeoff": {"tradeoffs": 3.0, "metrics": 1.8, "experimentation": 1.5},
+    "design": {"problem_framing": 2.6, "metrics": 2.5, "system_design": 2.4},
+    "experimentation": {"experimentation": 3.0, "metrics": 2.0, "tradeoffs": 1.3},
+    "behavior": {"user_signals": 3.0, "metrics": 1.8, "problem_framing": 1.5},
+}
+"""How much each dimension matters for a category (DOMAIN.md): the dimensions the category's
+questions hinge on, most important first; every other applicable dimension counts
+``BASE_WEIGHT`` and communication ``COMMUNICATION_WEIGHT``. Set from the domain, then adjusted
+once on the tuning half of the labelled corpus's ``probe_ok`` targets (a metrics question also
+cares how the metric is validated online; a design question does not single out user signals);
+the report half is only measured (``bench/grading_quality.py``)."""
 
 ANSWER_SHAPE_ORDER: tuple[str, ...] = (
     "problem_framing",
@@ -75,12 +117,34 @@ ANSWER_SHAPE_ORDER: tuple[str, ...] = (
     "experimentation",
     "communication",
 )
-"""Tie-break order for equally weak dimensions: the shape of a strong answer (DOMAIN.md), user ->
-problem -> metrics -> system -> trade-offs -> iteration. On diagnose questions the diagnosis *is*
-the problem stage, so it sits right after framing; communication is judged on the whole answer
-and comes last."""
+"""Last tie-break for equal gaps: the shape of a strong answer (DOMAIN.md), user -> problem ->
+metrics -> system -> trade-offs -> iteration. On diagnose questions the diagnosis *is* the
+problem stage, so it sits right after framing; communication is judged on the whole answer and
+comes last."""
 
 assert set(ANSWER_SHAPE_ORDER) == set(DIMENSION_IDS), "every rubric dimension needs a place"
+
+
+@dataclass(frozen=True, eq=False)
+class QuotedFollowUp(FollowUpSuggestion):
+    """A suggestion whose text opens with the candidate's own words.
+
+    ``quote`` is the verbatim stretch of the transcript the lead quotes (before it was turned
+    to the second person), so a host or a check can find it in what was heard. It compares
+    equal to a plain suggestion with the same text, dimension and constraint: the quote is a
+    record of where the words came from, not part of what is asked.
+    """
+
+    quote: str = ""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FollowUpSuggestion):
+            return NotImplemented
+        mine = (self.text, self.dimension, self.constraint)
+        return mine == (other.text, other.dimension, other.constraint)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.dimension, self.constraint))
 
 
 @dataclass(frozen=True)
@@ -93,6 +157,7 @@ class _Candidate:
     constraint: str | None = None
     concept: generic.Concept | None = None
     is_feedback_loop_probe: bool = False
+    generic: bool = False
 
     def suggestion(self) -> FollowUpSuggestion:
         return FollowUpSuggestion(spoken(self.text), self.dimension, self.constraint)
@@ -100,8 +165,29 @@ class _Candidate:
 
 @lru_cache(maxsize=4096)
 def probe_key(text: str) -> str:
-    """A normal form of a probe's text for "was this already asked?" comparisons."""
-    return " ".join(re.findall(r"[a-z0-9]+", spoken(text).lower()))
+    """A normal form of a probe's text for "was this already asked?" comparisons.
+
+    A quoted lead ("You said you'd track clicks.") is dropped first: the same probe behind a
+    different quote is still the same probe.
+    """
+    text = QUOTED_LEAD.sub("", spoken(text))
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def dimension_weight(category: str, dimension: str) -> float:
+    """How much ``dimension`` matters on a question of ``category`` (see ``CATEGORY_WEIGHTS``)."""
+    if dimension == "communication":
+        return COMMUNICATION_WEIGHT
+    return CATEGORY_WEIGHTS.get(category, {}).get(dimension, BASE_WEIGHT)
+
+
+def gap_priorities(category: str, score_of: Mapping[str, int]) -> dict[str, float]:
+    """Dimension -> priority of probing it: weight times the distance below solid (0 if solid)."""
+    return {
+        d: dimension_weight(category, d) * (SOLID_SCORE - s)
+        for d, s in score_of.items()
+        if s < SOLID_SCORE
+    }
 
 
 def choose_follow_up(
@@ -115,7 +201,8 @@ def choose_follow_up(
         scores: the grader's dimension scores for this answer (``score`` None = not applicable).
 
     Returns:
-        A spoken-ready suggestion, or None when the interviewer should move on.
+        A spoken-ready suggestion (a ``QuotedFollowUp`` when it quotes the answer), or None
+        when the interviewer should move on.
     """
     if request.follow_ups_left <= 0:
         return None
@@ -131,38 +218,66 @@ def choose_follow_up(
     asked = {probe_key(text) for text in request.asked_probes}
     pool = _candidates(request.question)
     fresh = [c for c in pool if probe_key(c.text) not in asked]
-    if not fresh:
-        return None
-
-    triggered = _first_triggered(fresh, answer, context)
-    if triggered is None and request.question.follow_ups:
-        triggered = _uncovered_concept(request.question, pool, asked, answer, context)
-    if triggered is not None:
-        return triggered.suggestion()
-
     score_of = _score_map(request.question, scores)
-    constraint = _constraint_probe(request, pool, fresh, asked, score_of)
-    if constraint is not None:
-        return constraint.suggestion()
+    gaps = gap_priorities(request.question.category, score_of)
+    if request.prompt is not None and request.prompt.dimension in gaps:
+        # Just probed there and still thin: a person moves on to the next gap before coming back.
+        gaps[request.prompt.dimension] *= JUST_PROBED_FACTOR
 
-    weakest = _weakest_dimension_probe(fresh, score_of, context)
-    return None if weakest is None else weakest.suggestion()
+    if max(gaps.values(), default=0.0) < CONSTRAINT_BEATS_GAP and _solid_overall(score_of):
+        constraint = _constraint_probe(request, pool, fresh, asked, score_of)
+        if constraint is not None:
+            return constraint.suggestion()
+
+    extra = _uncovered_concepts(request.question, pool, asked, answer, context)
+    by_dimension = _probes_by_dimension([*fresh, *extra], answer, context)
+    for dimension in _ranked_gaps(request.question.category, gaps, by_dimension):
+        options = by_dimension.get(dimension)
+        if options:
+            return _with_quote(options[0][1], scores, request.transcript.text, asked)
+    return None
+
+
+def chosen_probe_dimension(question: Question, grade: Grade, answer: str = "") -> str | None:
+    """The dimension the policy would probe after ``grade``, or None for no probe.
+
+    For checks against labelled targets (``probe_ok`` in the grading corpus) and for the
+    grading benchmark: the same policy as ``choose_follow_up`` on a fresh session with time
+    left. An answer the grade calls off topic gets a redirect, not a probe (None).
+
+    Args:
+        question: the question answered.
+        grade: the answer's grade.
+        answer: the answer's text, when known, so its content can break ties as in the
+            interview; without it ties fall to the category's weights.
+    """
+    if grade_is_off_topic(grade):
+        return None
+    text = answer if answer.strip() else "answer"
+    request = GradeRequest(question=question, transcript=Transcript.from_text(text, 60.0))
+    suggestion = choose_follow_up(request, grade.dimensions)
+    return None if suggestion is None else suggestion.dimension
 
 
 def _candidates(question: Question) -> list[_Candidate]:
-    """The question's own follow-ups, or the generic repertoire for a free question."""
-    if question.follow_ups:
-        return [_from_bank(f) for f in question.follow_ups]
+    """The question's own follow-ups first, then the generic repertoire.
+
+    On a free question the generic concepts and constraint changes stand in for the bank's;
+    on a bank question only the generic *dimension* probes are added, as a fallback for a gap
+    the question's author wrote no probe for.
+    """
     seed = question.prompt
-    candidates = [
-        _Candidate(concept.probe, concept.dimension, concept=concept)
-        for concept in generic.CONCEPTS
-    ]
-    for probe in generic.CONSTRAINT_PROBES.get(question.category, ()):
-        candidates.append(_Candidate(probe.text, probe.dimension, constraint=probe.constraint))
+    candidates = [_from_bank(f) for f in question.follow_ups]
+    if not question.follow_ups:
+        candidates.extend(
+            _Candidate(concept.probe, concept.dimension, concept=concept)
+            for concept in generic.CONCEPTS
+        )
+        for probe in generic.CONSTRAINT_PROBES.get(question.category, ()):
+            candidates.append(_Candidate(probe.text, probe.dimension, constraint=probe.constraint))
     for dimension in ANSWER_SHAPE_ORDER:
         for text in generic.rotated(generic.DIMENSION_PROBES.get(dimension, ()), seed):
-            candidates.append(_Candidate(text, dimension))
+            candidates.append(_Candidate(text, dimension, generic=True))
     return candidates
 
 
@@ -182,55 +297,94 @@ def _from_bank(follow_up: FollowUp) -> _Candidate:
     )
 
 
-def _first_triggered(
-    candidates: Iterable[_Candidate], answer: str, context: str
-) -> _Candidate | None:
-    """The first candidate (in bank order) that the answer's content sets off.
+_FIRED, _RAISED, _PLAIN, _GENERIC = 0, 1, 2, 3
+"""How sharp a probe is for this answer: a bank probe whose trigger fired beats a concept the
+answer raised, which beats the question's plain probe, which beats generic wording."""
+
+
+def _sharpness(candidate: _Candidate, answer: str, context: str) -> int | None:
+    """The candidate's rank for this answer (see ``_FIRED`` ...), or None when it does not fit.
 
     ``answer`` is the answer just given, ``context`` everything said on the question so far;
-    triggers fire on the former, while a concern already handled in the latter stays quiet.
+    triggers fire on the former, while a concern already handled in the latter stays quiet. A
+    probe that waits for a trigger ("what are the limits of CTR?") makes no sense when the
+    answer never raised its subject, and a constraint change is chosen separately.
     """
-    for candidate in candidates:
-        if candidate.concept is not None:
-            if generic.concept_raised(candidate.concept, answer, context):
-                return candidate
-            continue
-        if candidate.is_feedback_loop_probe:
-            # Already handled exploration or diversity: this probe has nothing left to ask.
-            if generic.mentions(context, generic.FEEDBACK_LOOP.handled):
-                continue
-            if generic.concept_raised(generic.FEEDBACK_LOOP, answer, context):
-                return candidate
-        if candidate.triggers and generic.mentions(answer, candidate.triggers):
-            return candidate
-    return None
+    if candidate.constraint:
+        return None
+    if candidate.concept is not None:
+        raised = generic.concept_raised(candidate.concept, answer, context)
+        return _RAISED if raised else None
+    if candidate.is_feedback_loop_probe:
+        # Already handled exploration or diversity: this probe has nothing left to ask.
+        if generic.mentions(context, generic.FEEDBACK_LOOP.handled):
+            return None
+        if generic.concept_raised(generic.FEEDBACK_LOOP, answer, context):
+            return _FIRED
+    if candidate.triggers:
+        return _FIRED if generic.mentions(answer, candidate.triggers) else None
+    return _GENERIC if candidate.generic else _PLAIN
 
 
-def _uncovered_concept(
+def _probes_by_dimension(
+    candidates: Iterable[_Candidate], answer: str, context: str
+) -> dict[str, list[tuple[int, _Candidate]]]:
+    """Dimension -> (sharpness, probe) for the probes that fit this answer, sharpest first."""
+    ranked: dict[str, list[tuple[int, int, _Candidate]]] = {}
+    for order, candidate in enumerate(candidates):
+        rank = _sharpness(candidate, answer, context)
+        if rank is not None:
+            ranked.setdefault(candidate.dimension, []).append((rank, order, candidate))
+    return {d: [(r, c) for r, _o, c in sorted(items)] for d, items in ranked.items()}
+
+
+def _ranked_gaps(
+    category: str,
+    gaps: Mapping[str, float],
+    by_dimension: Mapping[str, list[tuple[int, _Candidate]]],
+) -> list[str]:
+    """Gap dimensions, biggest first; equal gaps go first where the answer set a probe off."""
+
+    def key(dimension: str) -> tuple[float, int, float, int]:
+        options = by_dimension.get(dimension) or ()
+        triggered = bool(options) and options[0][0] <= _RAISED
+        return (
+            -round(gaps[dimension], 6),
+            0 if triggered else 1,
+            -dimension_weight(category, dimension),
+            ANSWER_SHAPE_ORDER.index(dimension),
+        )
+
+    return sorted(gaps, key=key)
+
+
+def _uncovered_concepts(
     question: Question,
     pool: Sequence[_Candidate],
     asked: set[str],
     answer: str,
     context: str,
-) -> _Candidate | None:
-    """A generic concept probe for a bank question whose own follow-ups do not cover it.
+) -> list[_Candidate]:
+    """Generic concept probes for a bank question whose own follow-ups do not cover them.
 
     The bank's authors cannot foresee every answer: a candidate may bring up click-through rate
-    or a heavy model on a question whose follow-ups never mention them. The concept probe is
-    used only when none of the question's own probes is about that concept, so curated probes
+    or a heavy model on a question whose follow-ups never mention them. A concept probe is
+    offered only when none of the question's own probes is about that concept, so curated probes
     always win, and only on dimensions that apply to the question's category. Cold start is
-    left out: "embeddings" or "history" appear in most designs, and on a bank question a probe
-    on the weakest dimension is the better use of the turn.
+    left out: "embeddings" or "history" appear in most designs.
     """
+    if not question.follow_ups:
+        return []  # a free question has the concepts in its pool already
     applicable = set(applicable_dimensions(question.category))
+    found = []
     for concept in generic.BANK_FALLBACK_CONCEPTS:
         if concept.dimension not in applicable or probe_key(concept.probe) in asked:
             continue
         if any(_covers(candidate, concept) for candidate in pool):
             continue
         if generic.concept_raised(concept, answer, context):
-            return _Candidate(concept.probe, concept.dimension, concept=concept)
-    return None
+            found.append(_Candidate(concept.probe, concept.dimension, concept=concept))
+    return found
 
 
 def _covers(candidate: _Candidate, concept: generic.Concept) -> bool:
@@ -256,6 +410,11 @@ def _score_map(question: Question, scores: Sequence[DimensionScore]) -> dict[str
     return result
 
 
+def _solid_overall(score_of: Mapping[str, int]) -> bool:
+    """Whether the answer is solid on average: a constraint change is for a plan worth changing."""
+    return bool(score_of) and sum(score_of.values()) / len(score_of) >= SOLID_SCORE
+
+
 def _constraint_probe(
     request: GradeRequest,
     pool: Sequence[_Candidate],
@@ -277,22 +436,36 @@ def _constraint_probe(
     return next((c for c in fresh if c.constraint and c.concept is None), None)
 
 
-def _weakest_dimension_probe(
-    fresh: Sequence[_Candidate], score_of: dict[str, int], context: str
-) -> _Candidate | None:
-    """A plain probe on the weakest dimension that still has one left.
+def _with_quote(
+    candidate: _Candidate,
+    scores: Sequence[DimensionScore],
+    transcript_text: str,
+    asked: set[str],
+) -> FollowUpSuggestion:
+    """The candidate's suggestion, opened with the answer's own words when it has some to quote.
 
-    Probes that wait for a trigger ("what are the limits of CTR?") make no sense when the
-    answer never raised their subject, so only untriggered ones qualify here.
+    The words come from the grader's evidence for the probed dimension: what the candidate
+    already said there, which the probe now digs into. A generic probe is then replaced by the
+    dimension's quote probe ("How could that number mislead you here?"), which builds on the
+    quote, unless that was asked already. Probes that already refer to what was said ("You
+    mentioned click-through rate ...") are left as they are.
     """
-    loop_handled = generic.mentions(context, generic.FEEDBACK_LOOP.handled)
-    plain = [c for c in fresh if not c.triggers and not c.constraint and c.concept is None]
-    plain = [c for c in plain if not (c.is_feedback_loop_probe and loop_handled)]
-    ranked = sorted(score_of, key=lambda d: (score_of[d], ANSWER_SHAPE_ORDER.index(d)))
-    for dimension in ranked:
-        if score_of[dimension] >= STRONG_SCORE:
-            break
-        match = next((c for c in plain if c.dimension == dimension), None)
-        if match is not None:
-            return match
-    return None
+    plain = candidate.suggestion()
+    if candidate.concept is not None or plain.text.lower().startswith("you "):
+        return plain
+    if candidate.triggers or candidate.is_feedback_loop_probe:
+        return plain  # set off by the answer's own words, which it already takes up
+    if candidate.dimension not in generic.QUOTE_PROBES:
+        return plain  # see QUOTE_PROBES: framing and communication are not quoted
+    evidence = next((s.evidence for s in scores if s.id == candidate.dimension), ())
+    for item in evidence:
+        lead = quoted_lead(item.quote, transcript_text)
+        if lead is None:
+            continue
+        sentence, quote = lead
+        text = plain.text
+        follow_on = generic.QUOTE_PROBES.get(candidate.dimension)
+        if candidate.generic and follow_on and probe_key(follow_on) not in asked:
+            text = spoken(follow_on)
+        return QuotedFollowUp(f"{sentence} {text}", plain.dimension, None, quote=quote)
+    return plain

@@ -392,3 +392,18 @@ def concept_raised(concept: Concept, text: str, context: str | None = None) -> b
     if concept.requires and not mentions(text, concept.requires):
         return False
     return not mentions(context if context is not None else text, concept.handled)
+
+
+QUOTE_PROBES: dict[str, str] = {
+    "metrics": "How could that number mislead you here, and what would you watch next to it?",
+    "user_signals": "How noisy is that signal, and what would you pair it with?",
+    "system_design": "How does that part serve the goal, and what would you build first?",
+    "tradeoffs": "What does that cost you, and which side would you choose?",
+    "experimentation": "How exactly would you set that test up, and how long would it run?",
+    "diagnosis": "How would you confirm that, and what would you check first?",
+}
+"""Generic probes that build on a quote of the candidate ("You said you'd track clicks. How
+could that number mislead you here?"). Used in place of a generic dimension probe when the
+answer said something quotable on the dimension; each is still asked at most once a session.
+Framing and communication have none: what the grader credits there is the answer's structure
+("I will go in four steps"), which reads oddly when quoted back."""

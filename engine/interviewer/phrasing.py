@@ -158,3 +158,228 @@ def join_sentences(*parts: str) -> str:
             part += "."
         pieces.append(part)
     return " ".join(pieces)
+
+
+# ------------------------------------------------------------------ the candidate's own words
+QUOTED_LEAD = re.compile(r"^You (?:said|mentioned) [^.?!]*[.?!]\s*")
+"""A lead sentence built by ``quoted_lead``; ``follow_ups.probe_key`` drops it for comparisons."""
+
+MIN_QUOTE_WORDS = 3
+MAX_QUOTE_WORDS = 12
+"""A quote short enough to say in one breath, long enough to be recognisably the candidate's."""
+
+_CLAUSE_BREAK = re.compile(
+    r"[,;:.!?()\"]|\s(?:because|since|so that|which|but|while|whereas|although|though|"
+    r"unless|otherwise)\s",
+    re.IGNORECASE,
+)
+_FILLERS = frozenset(
+    [
+        "um",
+        "umm",
+        "uh",
+        "uhh",
+        "er",
+        "erm",
+        "ah",
+        "hmm",
+        "mm",
+        "basically",
+        "like",
+        "actually",
+        "honestly",
+        "literally",
+    ]
+)
+_LEADING_NOISE = frozenset(
+    [
+        "so",
+        "and",
+        "then",
+        "okay",
+        "ok",
+        "well",
+        "also",
+        "but",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "finally",
+        "next",
+        "now",
+        "right",
+        "yeah",
+        "yes",
+        "plus",
+        "maybe",
+        "probably",
+    ]
+)
+_LEADING_PHRASES = ("i think", "i guess", "i mean", "you know", "sort of", "kind of", "let's say")
+_WEAK_ENDINGS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "and",
+        "or",
+        "for",
+        "with",
+        "by",
+        "in",
+        "on",
+        "at",
+        "that",
+        "which",
+        "like",
+        "as",
+        "so",
+        "but",
+        "is",
+        "are",
+        "be",
+        "was",
+        "were",
+        "we",
+        "i",
+        "you",
+        "our",
+        "my",
+        "your",
+        "its",
+        "their",
+        "this",
+        "these",
+        "those",
+        "some",
+        "any",
+        "very",
+        "really",
+        "just",
+        "more",
+        "most",
+    ]
+)
+_CUT_BEFORE = frozenset(
+    ["and", "or", "with", "for", "to", "by", "so", "in", "on", "at", "from", "than"]
+)
+_SECOND_PERSON = {
+    "i": "you",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "i'm": "you're",
+    "i've": "you've",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "we": "you",
+    "we'd": "you'd",
+    "we'll": "you'll",
+    "we're": "you're",
+    "we've": "you've",
+    "us": "you",
+    "our": "your",
+    "ours": "yours",
+    "ourselves": "yourselves",
+}
+_AFTER_I = {"am": "are", "was": "were"}
+_SUBJECTS = frozenset(("i", "i'd", "i'll", "i'm", "i've", "we", "we'd", "we'll", "we're", "we've"))
+_YOU_WORDS = frozenset(v for v in _SECOND_PERSON.values() if v.startswith("you"))
+
+
+def quoted_lead(quote: str, transcript_text: str) -> tuple[str, str] | None:
+    """A lead sentence quoting the candidate, and the verbatim words it quotes.
+
+    Args:
+        quote: a stretch of the answer worth quoting (a grader's evidence quote).
+        transcript_text: the whole answer, in which ``quote`` must occur verbatim.
+
+    Returns:
+        ``("You said you'd track clicks.", "I'd track clicks")``: the sentence to say before
+        the probe, and the exact substring of ``transcript_text`` it was built from; None when
+        no clause of the quote makes a short, clean, filler-free phrase (better no quote than
+        an awkward one).
+    """
+    start = transcript_text.find(quote)
+    if start < 0 or not quote.strip():
+        return None
+    for clause_start, clause_end in _clauses(transcript_text, start, start + len(quote)):
+        span = _clean_span(transcript_text, clause_start, clause_end)
+        if span is None:
+            continue
+        verbatim = transcript_text[span[0] : span[1]]
+        turned = _to_second_person(verbatim)
+        first = turned.split()[0].lower()
+        verb = "said" if first in _YOU_WORDS else "mentioned"
+        return spoken(f"You {verb} {turned}"), verbatim
+    return None
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) offsets of the clauses of ``text[start:end]``, split at commas and 'because'."""
+    spans = []
+    cursor = start
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        spans.append((cursor, match.start()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The offsets of a clean phrase inside one clause, or None when there is none."""
+    words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[\w'’\-]+", text[start:end])]
+    words = [(start + a, start + b, w) for a, b, w in words]
+    lowered = [w.lower().replace("’", "'") for _a, _b, w in words]
+    if any(w in _FILLERS for w in lowered) or "you know" in " ".join(lowered):
+        return None
+    head = 0
+    while head < len(words):
+        rest = " ".join(lowered[head:])
+        phrase = next((p for p in _LEADING_PHRASES if rest.startswith(p + " ")), None)
+        if phrase is not None:
+            head += len(phrase.split())
+        elif lowered[head] in _LEADING_NOISE:
+            head += 1
+        else:
+            break
+    # A signpost before the subject ("for metrics, I would ...") is dropped: start at the "I".
+    subject = next(
+        (k for k in range(head, min(head + 4, len(words))) if lowered[k] in _SUBJECTS), None
+    )
+    if subject is not None:
+        head = subject
+    tail = len(words)
+    if tail - head > MAX_QUOTE_WORDS:
+        cuts = [k for k in range(head + MIN_QUOTE_WORDS, head + MAX_QUOTE_WORDS + 1)]
+        cuts = [k for k in cuts if k < len(words) and lowered[k] in _CUT_BEFORE]
+        if not cuts:
+            return None
+        tail = cuts[-1]
+    while tail > head and lowered[tail - 1] in _WEAK_ENDINGS:
+        tail -= 1
+    if tail - head < MIN_QUOTE_WORDS:
+        return None
+    return words[head][0], words[tail - 1][1]
+
+
+def _to_second_person(phrase: str) -> str:
+    """Turn the candidate's first person into the interviewer's second ("I'd" -> "you'd")."""
+    out = []
+    previous = ""
+    for word in phrase.split():
+        core = word.lower().replace("’", "'")
+        if core in _SECOND_PERSON:
+            out.append(_SECOND_PERSON[core])
+        elif previous == "i" and core in _AFTER_I:
+            out.append(_AFTER_I[core])
+        elif out or word.isupper() and len(word) > 1:
+            out.append(word)
+        else:
+            out.append(word[:1].lower() + word[1:])
+        previous = core
+    return " ".join(out)

@@ -8,7 +8,10 @@ no audio, no disk, no clock. The host (the demo, or the desktop controller) perf
     on_spoken() ────────► listen                       (host records and transcribes)
     on_answer(...) ─────► speak(clarification_reply)    the turn was a question to us
                      ├──► speak(follow_up)              a probe on this answer
-                     ├──► speak(question)               the next question
+                     ├──► speak(redirect)               off topic, the question read back, or
+                     │                                  "just tell me the answer": restate it
+                     ├──► speak(question)               the next question (after a wrap-up
+                     │                                  when the answer ran past its limit)
                      ├──► speak(repeat)                 nothing heard, or "say that again?"
                      └──► speak(closing)                after the last question
     on_spoken() after a closing ──► report
@@ -27,6 +30,13 @@ turn). Without ``live_llm`` (the demo, the CLI) the engine grades synchronously 
 Thread-safety: an ``Interview`` is not locked. Exactly one thread may drive it at a time (the
 desktop serialises calls through its controller: it calls ``on_answer`` on a worker and nothing
 else until that returns). Reading properties from another thread while a call runs is unsafe.
+
+Redirects (``engine.interviewer.redirects``): an answer that does not address the question, or
+only reads it back, is graded and kept, but instead of a probe the question is restated; a request
+for the solution gets a neutral reply and the question again, never its expected points. At
+most ``MAX_REDIRECTS`` per question, then the interview moves on. What happened (silence for a
+whole turn, an interrupted question, a wrap-up, a redirect) is noted in ``session.notes``, which
+every report shows.
 
 Timing: a question's *answer limit* comes from the settings (or the question). Each follow-up
 answer gets ``follow_up_limit_s`` on top, and the whole question may use the answer limit plus
@@ -64,12 +74,23 @@ from engine.interviewer.clarifications import (
 )
 from engine.interviewer.follow_ups import (
     MIN_TIME_FOR_PROBE_S,
-    STRONG_SCORE,
+    SOLID_SCORE,
     choose_follow_up,
     probe_key,
 )
 from engine.interviewer.live_llm import PendingGrading, ProbeWording, split_engine
 from engine.interviewer.phrasing import join_sentences, spoken
+from engine.interviewer.redirects import (
+    ECHO_REPLY,
+    SOLUTION_REPLY,
+    WRAP_UP_LINE,
+    come_back_line,
+    echoes_question,
+    grade_is_off_topic,
+    is_solution_request,
+    ran_over,
+    without_annotations,
+)
 from engine.questions.model import FollowUp, Question
 from engine.store.model import (
     ROLE_ANSWER,
@@ -102,6 +123,11 @@ CLARIFICATIONS_BEFORE_NUDGE = 3
 CLOSING_LINE = "That's all the questions I have. Thank you, your report is ready."
 NUDGE_LINE = "Let's get going now. Make reasonable assumptions where you need them, and start."
 NOTHING_HEARD_LINE = "Sorry, I didn't catch anything there. Here it is again."
+MOVE_ON_LINE = "Let's move on. Next question."
+
+MAX_REDIRECTS = 2
+"""Redirects on one question before the interviewer moves on: steering back twice is patient,
+a third time would trap the candidate in a loop."""
 
 OFFLINE_ENGINE = "offline"
 """``Grade.engine`` of the offline grader, whose probes come from ``choose_follow_up`` itself."""
@@ -119,6 +145,7 @@ class _QuestionState:
     clarifications: list[str] = field(default_factory=list)
     time_used_s: float = 0.0
     silent_retries: int = 0
+    redirects: int = 0
 
 
 class Interview:
@@ -152,7 +179,7 @@ class Interview:
         if self._settings.follow_ups_per_question < 0:
             raise ConfigError("follow-ups per question cannot be negative")
         if grader is None:
-            from engine.grading.engines import make_grader
+            from engine.engines import make_grader
 
             grader = make_grader(self._settings.engine)
         self._questions = tuple(questions)
@@ -206,6 +233,13 @@ class Interview:
     def current_follow_up(self) -> FollowUp | None:
         """The probe being answered, or None while the main question is being answered."""
         return None if self._state is None else self._state.follow_up
+
+    @property
+    def current_probe_quote(self) -> str:
+        """The candidate's words the pending probe quotes (verbatim from the transcript), or ""."""
+        if self._state is None or self._state.follow_up is None:
+            return ""
+        return str(self._state.follow_up_wording.get("quote", ""))
 
     @property
     def follow_ups_asked(self) -> int:
@@ -269,10 +303,19 @@ class Interview:
         opening = f"Let's begin. Here is your {'first ' if several else ''}question."
         return self._ask_question(0, opening)
 
-    def on_spoken(self) -> Action:
-        """The host finished speaking the last line: listen, or report after the closing."""
+    def on_spoken(self, interrupted: bool = False) -> Action:
+        """The host finished speaking the last line: listen, or report after the closing.
+
+        Args:
+            interrupted: the candidate started answering before the line was fully spoken
+                (they pressed Space, or started talking); the interview carries on, and the
+                report notes it so a low score on a half-heard question can be understood.
+        """
         if self._phase != PHASE_SPEAKING or self._last_speak is None:
             raise InterviewStateError(f"nothing was being spoken (phase {self._phase})")
+        if interrupted and self._last_speak.purpose in ("question", "follow_up"):
+            what = "question" if self._last_speak.purpose == "question" else "follow-up"
+            self._note(f"the candidate started answering before the {what} was fully spoken.")
         if self._last_speak.purpose == "closing":
             self._phase = PHASE_DONE
             return Action("report", purpose="closing", question_index=self._index)
@@ -309,17 +352,25 @@ class Interview:
         duration = float(duration_s if duration_s is not None else transcript.duration_s)
         window = self.time_limit_for_current()  # what the candidate was given for this turn
         state.time_used_s += max(0.0, duration)
-        text = transcript.text.strip()
+        text = without_annotations(transcript.text).strip()
 
-        if not _has_content(text) and state.silent_retries == 0:
-            state.silent_retries += 1
-            line = join_sentences(NOTHING_HEARD_LINE, spoken(self.current_prompt_text))
-            return self._speak(line, "repeat")
+        if not _has_content(text):
+            if state.silent_retries == 0:
+                state.silent_retries += 1
+                line = join_sentences(NOTHING_HEARD_LINE, spoken(self.current_prompt_text))
+                return self._speak(line, "repeat")
+            self._note(
+                "nothing was heard in answer to the "
+                f"{'follow-up' if state.follow_up is not None else 'question'}, twice; "
+                "it was scored as missing and the interview moved on."
+            )
 
+        if text and is_solution_request(text):
+            return self._answer_solution_request(transcript, audio_path, duration)
         request = candidate_request(text) if text else None
         if request is not None:
             return self._answer_request(request, transcript, audio_path, duration)
-        if text and is_clarifying_question(text):
+        if text and is_clarifying_question(text) and not echoes_question(text, state.question):
             return self._answer_clarification(transcript, audio_path, duration)
 
         self._phase = PHASE_GRADING
@@ -439,14 +490,15 @@ class Interview:
         line = join_sentences(transition, spoken(question.context), spoken(question.prompt))
         return self._speak(line, "question")
 
-    def _next_question(self, transition: str) -> Action:
+    def _next_question(self, transition: str, wrap_up: bool = False) -> Action:
         if self._index + 1 < len(self._questions):
             is_last = self._index + 2 == len(self._questions)
             if is_last and len(self._questions) > 2:
                 transition = transition.replace("Next question.", "Last question.")
             return self._ask_question(self._index + 1, transition)
         self._session.status = STATUS_COMPLETE
-        return self._speak(CLOSING_LINE, "closing")
+        closing = join_sentences(WRAP_UP_LINE, CLOSING_LINE) if wrap_up else CLOSING_LINE
+        return self._speak(closing, "closing")
 
     def _new_turn(
         self, role: str, transcript: Transcript, audio_path: str | Path | None, duration: float
@@ -479,6 +531,25 @@ class Interview:
         turn = self._new_turn(ROLE_CLARIFICATION, transcript, audio_path, duration)
         turn.interviewer_reply = reply
         return self._speak(reply, "clarification_reply")
+
+    def _answer_solution_request(
+        self, transcript: Transcript, audio_path: str | Path | None, duration: float
+    ) -> Action:
+        """A request for the solution: a neutral reply and the question again, never the points."""
+        state = self._state
+        assert state is not None
+        turn = self._new_turn(ROLE_CLARIFICATION, transcript, audio_path, duration)
+        self._note("the candidate asked for the answer instead of giving one.")
+        if state.redirects >= MAX_REDIRECTS:
+            turn.interviewer_reply = MOVE_ON_LINE
+            return self._next_question(MOVE_ON_LINE)
+        state.redirects += 1
+        if state.follow_up is not None:
+            reply = join_sentences(SOLUTION_REPLY, spoken(state.follow_up.text))
+        else:
+            reply = come_back_line(state.question, SOLUTION_REPLY)
+        turn.interviewer_reply = reply
+        return self._speak(reply, "redirect")
 
     def _answer_request(
         self,
@@ -536,18 +607,53 @@ class Interview:
         if self._llm_grader is not None:
             self._pending_gradings.append(PendingGrading(turn, request, whisper))
 
+        if ran_over(duration, window):
+            self._note(
+                f"an answer ran past its limit ({duration:.0f} s of {window:.0f} s); "
+                "the interviewer wrapped up instead of probing further."
+            )
+            return self._next_question(f"{WRAP_UP_LINE} Next question.", wrap_up=True)
+        redirect = self._redirect_for(state, text_of(transcript), grade)
+        if redirect is not None:
+            return redirect
+
         suggestion = self._vetted_follow_up(request, grade)
         if suggestion is None:
             return self._next_question("Thanks. Next question.")
         state.follow_ups_asked += 1
         state.silent_retries = 0
         state.follow_up = self._follow_up_for(state.question, suggestion)
-        state.follow_up_wording = {}
+        quote = getattr(suggestion, "quote", "")
+        state.follow_up_wording = {"quote": quote} if quote else {}
         self._asked_probes.append(suggestion.text)
         if self._llm_grader is not None and not suggestion.constraint:
             scores = self._combined_scores(grade) if request.previous_answers else grade.dimensions
             self._probe_wording = ProbeWording(request, tuple(scores), suggestion)
         return self._speak(spoken(suggestion.text), "follow_up")
+
+    def _redirect_for(self, state: _QuestionState, text: str, grade: Grade) -> Action | None:
+        """Restate the question when a main answer misses it or only reads it back."""
+        if state.follow_up is not None or not text:
+            return None
+        echo = echoes_question(text, state.question)
+        if not echo and not grade_is_off_topic(grade):
+            return None
+        if state.redirects >= MAX_REDIRECTS:
+            return None
+        state.redirects += 1
+        if echo:
+            self._note("the answer only repeated the question back; it was asked again.")
+            line = join_sentences(ECHO_REPLY, spoken(state.question.prompt))
+        else:
+            self._note("the answer did not address the question; it was asked again.")
+            line = come_back_line(state.question)
+        return self._speak(line, "redirect")
+
+    def _note(self, text: str) -> None:
+        """A line for the report about what happened on the current question (once each)."""
+        line = f"Question {max(self._index, 0) + 1}: {text}"
+        if line not in self._session.notes:
+            self._session.notes.append(line)
 
     def _vetted_follow_up(self, request: GradeRequest, grade: Grade) -> FollowUpSuggestion | None:
         """The grader's probe, checked against the interview's own rules.
@@ -557,18 +663,19 @@ class Interview:
         follow-up answer the dimension scores of that short answer alone understate what the
         candidate has shown, so the offline engine's probe (which is this same policy applied to
         that one answer) is chosen again over the best scores of all answers on the question; an
-        LLM engine's probe is kept unless it targets a dimension already covered well.
+        LLM engine's probe is kept unless it targets a dimension already solid, which is never
+        probed (the policy chooses instead).
         """
         suggestion = grade.follow_up
         if suggestion is None or request.follow_ups_left <= 0:
             return None
         if request.time_left_s is not None and request.time_left_s < MIN_TIME_FOR_PROBE_S:
             return None
-        if request.previous_answers:
-            combined = self._combined_scores(grade)
-            covered = {s.id for s in combined if s.score is not None and s.score >= STRONG_SCORE}
-            if grade.engine == OFFLINE_ENGINE or suggestion.dimension in covered:
-                suggestion = choose_follow_up(request, combined)
+        combined = self._combined_scores(grade)
+        covered = {s.id for s in combined if s.score is not None and s.score >= SOLID_SCORE}
+        on_solid = not suggestion.constraint and suggestion.dimension in covered
+        if on_solid or (request.previous_answers and grade.engine == OFFLINE_ENGINE):
+            suggestion = choose_follow_up(request, combined)
         if suggestion is None:
             return None
         if probe_key(suggestion.text) in {probe_key(p) for p in self._asked_probes}:
@@ -619,6 +726,11 @@ _FILLER_ONLY = frozenset(
     ("um", "umm", "uh", "uhh", "er", "erm", "ah", "hmm", "mm", "okay", "ok", "so", "well")
     + ("yeah", "yes", "right", "like", "alright", "sorry")
 )
+
+
+def text_of(transcript: Transcript) -> str:
+    """A turn's words without Whisper's non-speech annotations."""
+    return without_annotations(transcript.text).strip()
 
 
 def _has_content(text: str) -> bool:

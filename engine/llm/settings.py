@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 from engine.errors import ConfigError
 from engine.paths import settings_path
+from engine.settings_recovery import set_aside
 
 BASE_URL_ENV = "MOCKINTERVIEW_LLM_BASE_URL"
 MODEL_ENV = "MOCKINTERVIEW_LLM_MODEL"
@@ -217,8 +218,8 @@ def save_llm_settings(settings: LLMSettings) -> Path:
     Returns:
         The settings file path.
 
-    Raises:
-        ConfigError: the settings file exists but is not valid JSON (left untouched).
+    A settings file that is not JSON was already kept aside by the read (``set_aside``), so
+    saving starts a fresh file without destroying it.
     """
     path = settings_path()
     data = _read_settings_file()
@@ -244,14 +245,19 @@ def _read_settings_file() -> dict[str, Any]:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError:
+        set_aside(path, "the settings file is not text")
+        return {}
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the settings file ({exc.strerror})") from exc
     try:
         data = json.loads(raw) if raw.strip() else {}
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path}:{exc.lineno}: settings file is not valid JSON") from exc
+        set_aside(path, f"line {exc.lineno} is not valid JSON")
+        return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: settings file must hold a JSON object")
+        set_aside(path, "the settings file must hold a JSON object")
+        return {}
     llm = data.get(SETTINGS_KEY)
     if isinstance(llm, dict):
         data[SETTINGS_KEY] = {k: v for k, v in llm.items() if k not in _SECRET_FIELDS}

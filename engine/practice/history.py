@@ -116,7 +116,8 @@ def history_from_sessions(sessions: Iterable[Session]) -> History:
 
 def load_history() -> History:
     """Read every session in the data dir; corrupt or ungraded ones are skipped with a reason."""
-    from engine.store.sessions import list_sessions, load_session_folder
+    from engine.library.listing import list_sessions
+    from engine.store.sessions import load_session_folder
 
     attempts: list[Attempt] = []
     skipped: list[tuple[str, str]] = []

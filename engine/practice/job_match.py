@@ -3,7 +3,10 @@
 A job ad names its domain in plain words ("you will build the ranking models behind our
 sponsored listings"), while the bank names it in tags (``ads``, ``ranking``). ``DOMAINS`` maps
 the words people write in job ads to the tags questions carry, so a match can always say which
-part of the description it came from. The description never leaves the machine.
+part of the description it came from. On top of the tags, each question is compared by meaning
+with every sentence of the description (the sentence embeddings the grader uses), which finds
+fits the word lists miss ("keep scammers off our checkout" is fraud without the word) and picks
+the sentence a pick is quoted with. The description never leaves the machine.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from dataclasses import dataclass
 from engine.questions.model import Question
 
 MAX_DESCRIPTION_CHARS = 50_000
+MAX_SENTENCES = 150  # a pasted page of boilerplate must not cost seconds of embedding
+SEMANTIC_FLOOR = 0.3  # below this cosine a sentence says nothing about the question
+SEMANTIC_WEIGHT = 1.5
 
 
 @dataclass(frozen=True)
@@ -201,19 +207,55 @@ def tag_fit(tags: set[str], domain: Domain) -> float:
     return (core + len(shared)) / (2.0 + len(domain.tags))
 
 
-def rank_for_job(questions: Sequence[Question], hits: Sequence[DomainHit]) -> list[JobMatch]:
-    """Questions by fit: each domain's weight in the description times the question's tag fit."""
+def _semantic_fit(
+    questions: Sequence[Question], sentences: Sequence[str]
+) -> list[tuple[float, str]] | None:
+    """Per question: the best cosine with a description sentence, and that sentence.
+
+    None when the embedding model is unavailable (the ranking then rests on tags alone).
+    """
+    from engine.semantic import EmbeddingUnavailable, cosine_matrix, embed
+
+    if not sentences or not questions:
+        return [(0.0, "")] * len(questions)
+    try:
+        question_vectors = embed([f"{q.prompt} {q.context}".strip() for q in questions], cache=True)
+        sentence_vectors = embed(list(sentences[:MAX_SENTENCES]))
+    except EmbeddingUnavailable:
+        return None
+    sims = cosine_matrix(question_vectors, sentence_vectors)
+    best = sims.argmax(axis=1)
+    return [(float(sims[i, j]), sentences[j]) for i, j in enumerate(best)]
+
+
+def rank_for_job(
+    questions: Sequence[Question], hits: Sequence[DomainHit], description: str | None = None
+) -> list[JobMatch]:
+    """Questions by fit: domain weight times tag fit, plus closeness in meaning to a sentence.
+
+    ``description`` (optional) turns on the meaning comparison; without it, or without the
+    embedding model, only the tags count.
+    """
     total = sum(h.strength for h in hits) or 1
+    semantic = None
+    if description:
+        semantic = _semantic_fit(questions, split_sentences(description[:MAX_DESCRIPTION_CHARS]))
     matches = []
-    for question in questions:
+    for index, question in enumerate(questions):
         tags = set(question.tags)
         scored = [(h.strength / total * tag_fit(tags, h.domain), h) for h in hits]
         scored = [(s, h) for s, h in scored if s > 0]
-        if not scored:
-            continue
         score = sum(s for s, _ in scored)
-        best = max(scored, key=lambda pair: (pair[0], -hits.index(pair[1])))[1]
-        matches.append(JobMatch(question, round(score, 3), best.domain, best.sentence))
+        best = max(scored, key=lambda pair: (pair[0], -hits.index(pair[1])))[1] if scored else None
+        sentence = best.sentence if best else ""
+        if semantic is not None:
+            similarity, closest = semantic[index]
+            if similarity > SEMANTIC_FLOOR:
+                score += SEMANTIC_WEIGHT * (similarity - SEMANTIC_FLOOR)
+                sentence = closest
+        if score <= 0:
+            continue
+        matches.append(JobMatch(question, round(score, 3), best.domain if best else None, sentence))
     return sorted(matches, key=lambda m: (-m.score, m.question.id))
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from engine.grading.allocation import KEY_STAGES
 from engine.practice.history import History
 from engine.practice.job_match import JobMatch, detect_domains, rank_for_job, shorten
-from engine.practice.schedule import REVIEW_INTERVALS_DAYS, Review, due_reviews
+from engine.practice.schedule import REVIEW_INTERVALS_DAYS, SOLID, Review, due_reviews
 from engine.practice.weakness import Weakness, rank_weaknesses, weakness_reason
 from engine.questions.model import Question
 from engine.report.builder import dimension_label
@@ -125,6 +125,17 @@ def _by_difficulty(questions: Sequence[Question]) -> list[Question]:
     return sorted(questions, key=lambda q: (DIFFICULTY_ORDER.get(q.difficulty, 1), q.id))
 
 
+def _meaning_unavailable() -> str | None:
+    """Why job descriptions cannot be compared by meaning here, or None when they can."""
+    from engine.semantic import EmbeddingUnavailable, load_encoder
+
+    try:
+        load_encoder()
+    except EmbeddingUnavailable as exc:
+        return str(exc)
+    return None
+
+
 def make_plan(
     bank: Sequence[Question],
     history: History,
@@ -151,9 +162,13 @@ def make_plan(
     if job_description is not None:
         hits = detect_domains(job_description)
         domains = tuple(h.domain.label for h in hits)
-        if not hits:
-            notes.append("the job description names no domain the bank knows; picks ignore it")
-        matches = {m.question.id: m for m in rank_for_job(unseen or list(bank), hits)}
+        ranked = rank_for_job(unseen or list(bank), hits, job_description)
+        reason = _meaning_unavailable()
+        if reason:
+            notes.append(f"the job description was matched by its words only ({reason})")
+        if not ranked:
+            notes.append("the job description matches no question in the bank; picks ignore it")
+        matches = {m.question.id: m for m in ranked}
 
     picks: list[PlanPick] = []
     chosen: set[str] = set()
@@ -170,7 +185,9 @@ def make_plan(
             break
         take(_review_pick(review, question, today))
 
-    weakest = tuple(rank_weaknesses(history)[:WEAK_DIMENSIONS]) if not history.is_empty else ()
+    # Only dimensions below solid are weaknesses worth a pick of their own.
+    below_solid = [w for w in rank_weaknesses(history) if w.weighted_score < SOLID]
+    weakest = tuple(below_solid[:WEAK_DIMENSIONS])
     for weakness in weakest:
         if len(picks) >= size:
             break

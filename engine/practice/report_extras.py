@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engine.library.regrade import question_from_record
 from engine.practice.loop import LoopReport, build_loop_report
 from engine.practice.retry import AttemptComparison, compare_with_previous
 from engine.practice.study_card import StudyCard, study_card
 from engine.store.model import Session
-from engine.store.regrade import question_from_record
 
 
 @dataclass(frozen=True)

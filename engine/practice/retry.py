@@ -15,6 +15,7 @@ from typing import Any
 
 from engine.errors import ConfigError, MockInterviewError
 from engine.grading.base import GradeRequest
+from engine.library.regrade import question_from_record
 from engine.questions.model import Question
 from engine.report.builder import QuestionReport, build_report, dimension_label
 from engine.store.model import (
@@ -25,7 +26,6 @@ from engine.store.model import (
     Session,
     Turn,
 )
-from engine.store.regrade import question_from_record
 from engine.store.sessions import create_session, load_session, save_session, turn_audio_path
 from engine.transcript import Transcript
 
@@ -80,7 +80,7 @@ def save_retry(
     Raises:
         StorageFullError: the data dir cannot be written (nothing half-made is left behind).
     """
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
     from engine.speech.audio_io import SAMPLE_RATE, write_wav
 
     question = target.question

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import paths
-from engine.errors import ConfigError, QuestionBankError, UnknownQuestionError
+from engine.errors import ConfigError, QuestionBankError, SessionError, UnknownQuestionError
 from engine.questions.model import Question
 from engine.questions.schema import DIFFICULTIES, parse_question
 from engine.questions.yaml_lines import LocatedDocument, ValuePath, load_located
@@ -198,13 +198,11 @@ class QuestionBank:
         if include_user:
             try:
                 sources.append(paths.user_questions_dir())
-            except OSError as exc:
+            except SessionError as exc:
                 # A read-only or vanished data dir must not cost the user the bundled bank.
-                where = str(exc.filename or paths.DATA_DIR_ENV)
-                reason = exc.strerror or str(exc)
                 problems.append(
                     QuestionBankError(
-                        where, None, "", f"cannot open your question folder ({reason})"
+                        paths.DATA_DIR_ENV, None, "", f"cannot open your question folder ({exc})"
                     )
                 )
         bank = cls.from_paths(sources)
@@ -405,7 +403,7 @@ def default_bank() -> QuestionBank:
     global _cache
     try:
         user_signature = _folder_signature(paths.user_questions_dir())
-    except OSError:
+    except SessionError:
         user_signature = ("unavailable",)
     key = (_folder_signature(paths.bundled_question_bank_dir()), user_signature)
     with _cache_lock:

@@ -83,6 +83,12 @@ class AnswerPacing:
     time_to_first_word_s: float | None
     stages: tuple[Stage, ...]
     verdict: str
+    filler_times: tuple[tuple[float, str], ...] = ()  # (start_s, kind) of each timed filler
+
+    @property
+    def filler_times_text(self) -> str:
+        """Each timed filler as "um 0:12, uh 0:40" (empty when none has a time)."""
+        return ", ".join(f"{kind} {format_clock(start)}" for start, kind in self.filler_times)
 
 
 @dataclass(frozen=True)
@@ -254,6 +260,7 @@ def _answer_pacing(turn: Turn, grade: Grade | None, limit: float | None) -> Answ
         time_to_first_word_s=pacing.time_to_first_word_s,
         stages=pacing.stages,
         verdict=pacing_verdict(pacing, duration, limit),
+        filler_times=tuple((e.start_s, e.kind) for e in pacing.filler_events),
     )
 
 

@@ -104,6 +104,8 @@ def _pacing_html(answer: AnswerView) -> str:
         f"<td>{first}</td></tr></table>"
     )
     verdict = f"<p>{escape(pacing.verdict)}</p>" if pacing.verdict else ""
+    if pacing.filler_times:
+        verdict = f"<p class='meta'>Fillers at: {escape(pacing.filler_times_text)}</p>" + verdict
     timeline = ""
     if pacing.stages or pacing.time_limit_s:
         timeline = (

@@ -56,6 +56,7 @@ def _pacing_md(answer: AnswerView) -> list[str]:
         f"- Duration: {format_clock(pacing.duration_s)} / limit {limit}{over}",
         f"- Pace: {pacing.wpm:.0f} words per minute ({pacing.words} words)",
         f"- Fillers: {pacing.filler_count}" + (f" ({fillers})" if fillers else ""),
+        *([f"- Fillers at: {pacing.filler_times_text}"] if pacing.filler_times else []),
         f"- Long pauses: {pacing.long_pauses}; first word after "
         f"{format_clock(pacing.time_to_first_word_s)}",
     ]

@@ -22,12 +22,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from engine.semantic.bert_weights import BertWeights
+from engine.semantic.bert_weights import BertWeights, LayerWeights
 
 _MASKED = np.float32(-1e30)  # added to attention scores of padded keys; exp() turns it into 0
+_LOGIT_CAP = np.float32(80.0)
 _GELU_C = np.float32(math.sqrt(2.0 / math.pi))
 _GELU_C3 = np.float32(0.044715 * math.sqrt(2.0 / math.pi))
 # A new attention group starts when a text is this much longer than the group's shortest text
@@ -36,6 +38,48 @@ _GROUP_LENGTH_RATIO = 1.25
 _GROUP_LENGTH_SLACK = 3
 # ... or when the group's attention scores would exceed this many floats (bounds memory).
 _GROUP_MAX_SCORES = 12 * 2**19
+
+
+PROJECTIONS = ("qkv", "attn_out", "ff_in", "ff_out")
+
+
+class Products(Protocol):
+    """Computes ``x @ W + b`` for one of the four weight matrices (``PROJECTIONS``) of a layer.
+
+    For ``"ff_in"`` the result comes back already through GELU, in whatever scale the same
+    object's ``"ff_out"`` expects (the float32 products return ``2 * gelu``, see
+    ``_gelu_times_two``); ``"ff_out"`` may overwrite its input, which nothing reads afterwards.
+    """
+
+    def __call__(self, layer: int, name: str, x: np.ndarray) -> np.ndarray: ...
+
+
+class Float32Products:
+    """The plain float32 products, through numpy and OpenBLAS."""
+
+    def __init__(self, weights: BertWeights) -> None:
+        self._layers = weights.layers
+
+    def __call__(self, layer: int, name: str, x: np.ndarray) -> np.ndarray:
+        matrix, bias = matrix_and_bias(self._layers[layer], name)
+        out = x @ matrix
+        out += bias
+        if name == "ff_in":
+            _gelu_times_two(out)
+        return out
+
+
+def matrix_and_bias(lw: LayerWeights, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(in, out)`` matrix and bias of projection ``name`` of one layer."""
+    if name == "qkv":
+        return lw.qkv_w, lw.qkv_b
+    if name == "attn_out":
+        return lw.attn_out_w, lw.attn_out_b
+    if name == "ff_in":
+        return lw.ff_in_w, lw.ff_in_b
+    if name == "ff_out":
+        return lw.ff_out_w, lw.ff_out_b
+    raise ValueError(f"unknown projection {name!r}")
 
 
 @dataclass(frozen=True)
@@ -61,13 +105,16 @@ class AttentionGroup:
         return not bool(self.valid.all())
 
 
-def encode_tokens(weights: BertWeights, sequences: Sequence[Sequence[int]]) -> np.ndarray:
+def encode_tokens(
+    weights: BertWeights, sequences: Sequence[Sequence[int]], products: Products | None = None
+) -> np.ndarray:
     """Mean-pooled last-layer vectors of each token sequence (not normalised), in input order.
 
     Args:
         weights: the model.
         sequences: token ids per text, special tokens included, each non-empty and no longer
             than the model's position table.
+        products: how the weight matrices are applied; float32 numpy by default.
 
     Returns:
         ``(len(sequences), hidden)`` float32.
@@ -80,26 +127,22 @@ def encode_tokens(weights: BertWeights, sequences: Sequence[Sequence[int]]) -> n
     ids = np.concatenate([np.asarray(sequences[i], dtype=np.int64) for i in order])
     positions = np.concatenate([np.arange(n) for n in sorted_lengths])
     groups = _attention_groups(sorted_lengths, starts, cfg.heads)
+    product = products or Float32Products(weights)
 
     x = weights.word[ids]
     x += weights.position[positions]
     x += weights.segment0
     x = _layer_norm(x, weights.embed_norm_g, weights.embed_norm_b, cfg.eps)
-    for lw in weights.layers:
-        qkv = x @ lw.qkv_w
-        qkv += lw.qkv_b
+    for index, lw in enumerate(weights.layers):
+        qkv = product(index, "qkv", x)
         context = np.empty_like(x)
         for group in groups:
             _attend(qkv, group, cfg.heads, context)
-        attn = context @ lw.attn_out_w
-        attn += lw.attn_out_b
+        attn = product(index, "attn_out", context)
         attn += x
         x = _layer_norm(attn, lw.attn_norm_g, lw.attn_norm_b, cfg.eps)
-        inner = x @ lw.ff_in_w
-        inner += lw.ff_in_b
-        _gelu_times_two(inner)
-        out = inner @ lw.ff_out_w
-        out += lw.ff_out_b
+        inner = product(index, "ff_in", x)
+        out = product(index, "ff_out", inner)
         out += x
         x = _layer_norm(out, lw.ff_norm_g, lw.ff_norm_b, cfg.eps)
 
@@ -174,10 +217,19 @@ def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray, eps: float) -
 
 
 def _softmax_last_axis(scores: np.ndarray) -> None:
-    """Softmax over the last axis, in place."""
-    scores -= scores.max(axis=-1, keepdims=True)
+    """Softmax over the last axis, in place.
+
+    Instead of subtracting each row's maximum (a second reduction over many short rows, the
+    slowest step of attention here), logits are capped at 80, below float32 exp's overflow at
+    88. This model's attention logits stay far below the cap, so results are unchanged; a row
+    whose every entry underflows gives zeros rather than NaN.
+    """
+    np.minimum(scores, _LOGIT_CAP, out=scores)
     np.exp(scores, out=scores)
-    scores /= scores.sum(axis=-1, keepdims=True)
+    totals = np.add.reduce(scores, axis=-1, keepdims=True)
+    np.maximum(totals, np.float32(1e-30), out=totals)
+    np.reciprocal(totals, out=totals)
+    scores *= totals
 
 
 def _gelu_times_two(x: np.ndarray) -> None:

@@ -33,7 +33,8 @@ _KEY_BYTES = 32
 
 def cache_key(model_id: str, text: str) -> bytes:
     """The 32-byte key of ``text`` embedded by ``model_id``."""
-    return hashlib.sha256(f"{model_id}\0{text}".encode()).digest()
+    # surrogatepass: a lone surrogate (from a badly decoded file) still gets its own key.
+    return hashlib.sha256(f"{model_id}\0{text}".encode("utf-8", "surrogatepass")).digest()
 
 
 class EmbeddingCache:

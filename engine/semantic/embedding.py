@@ -46,12 +46,12 @@ def embed(texts: Sequence[str], *, cache: bool = False) -> np.ndarray:
 
 def embedding_cache(encoder: SentenceEncoder) -> EmbeddingCache:
     """The cache of ``encoder``'s model in the current data dir (one object per file)."""
-    slug = re.sub(r"[^A-Za-z0-9.-]+", "-", encoder.model_id.rsplit("/", 1)[-1])
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "-", encoder.cache_id.rsplit("/", 1)[-1])
     path = paths.data_dir() / "cache" / f"embeddings-{slug}.npz"
     with _lock:
         found = _caches.get(path)
         if found is None:
-            found = _caches[path] = EmbeddingCache(path, encoder.model_id, encoder.dim)
+            found = _caches[path] = EmbeddingCache(path, encoder.cache_id, encoder.dim)
         return found
 
 

@@ -9,6 +9,9 @@ resort by an ``ffmpeg`` binary when one is installed.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -83,17 +86,37 @@ def write_wav(path: str | Path, samples: np.ndarray, rate: int = SAMPLE_RATE) ->
     """Write mono samples as a 16-bit PCM WAV (what every player and Whisper accept).
 
     Float input is clipped to [-1, 1] before conversion so loud TTS or mixed audio never wraps.
+    The WAV is encoded in memory and then written through a temp file renamed over ``path``:
+    libsndfile reports a full disk only as "System error", whereas our own write gets the OS
+    error, so a full or read-only disk becomes ``StorageFullError`` and leaves neither a half
+    file nor a damaged earlier one behind.
+
+    Raises:
+        StorageFullError: the disk is full or read-only.
+        SessionError: another OS failure to write (the message names the file).
     """
     import soundfile
 
+    from engine.storage import storage_error
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = np.asarray(samples)
     if data.ndim > 1:
         data = data.mean(axis=1)
     if data.dtype.kind == "f":
         data = np.clip(data, -1.0, 1.0)
-    soundfile.write(str(path), data, int(rate), subtype="PCM_16", format="WAV")
+    encoded = io.BytesIO()
+    soundfile.write(encoded, data, int(rate), subtype="PCM_16", format="WAV")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            handle.write(encoded.getbuffer())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise storage_error(exc, f"cannot write {path}") from exc
     return path
 
 

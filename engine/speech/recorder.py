@@ -24,9 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import MicrophoneError
+from engine.errors import AudioDecodeError, MicrophoneError
 from engine.speech.audio_io import SAMPLE_RATE, to_mono_float32
 from engine.speech.wav_writer import GrowingWavWriter, repair_wav
+from engine.storage import storage_error, storage_fix, storage_problem
 
 __all__ = [
     "InputDevice",
@@ -60,6 +61,7 @@ class RecordingResult:
     duration_s: float
     device_lost: bool = False
     problem: str = ""  # why the recording ended early or is incomplete ("" when all is well)
+    write_failed: bool = False  # the disk refused the audio: the file holds only the start
 
 
 def _sounddevice() -> Any:
@@ -169,7 +171,10 @@ class Recorder:
         if int(info.get("max_input_channels", 0)) < 1:
             raise MicrophoneError(f"device {info.get('name')!r} cannot record")
         self._rate = self._pick_rate(sd, info)
-        self._writer = GrowingWavWriter(self.path)
+        try:
+            self._writer = GrowingWavWriter(self.path)
+        except OSError as exc:  # a full or read-only data dir, before any audio is at stake
+            raise storage_error(exc, f"cannot start the recording {self.path}") from exc
         try:
             self._stream = sd.InputStream(
                 samplerate=self._rate,
@@ -204,9 +209,12 @@ class Recorder:
             try:
                 duration = self._writer.close()
             except OSError as exc:
-                self._problem = self._problem or f"cannot finish {self.path}: {exc}"
-                duration = self._writer.duration_s
-        return RecordingResult(self.path, duration, self._device_lost, self._problem)
+                self._fail_write(exc)
+            if self._write_failed:
+                duration = self._salvage()
+        return RecordingResult(
+            self.path, duration, self._device_lost, self._problem, self._write_failed
+        )
 
     # ------------------------------------------------------------------ internals
     def _pick_rate(self, sd: Any, info: dict) -> int:
@@ -257,13 +265,15 @@ class Recorder:
     def _handle(self, samples: np.ndarray) -> None:
         if self._resampler is not None:
             samples = self._resample(samples)
-        if samples.size == 0 or self._writer is None or self._write_failed:
+        if samples.size == 0 or self._writer is None:
             return
-        try:
-            self._writer.write(samples)
-        except OSError as exc:  # disk full, folder removed: stop writing, say why in the result
-            self._write_failed = True
-            self._problem = f"cannot write the recording to {self.path}: {exc.strerror or exc}"
+        if not self._write_failed:
+            try:
+                self._writer.write(samples)
+            except OSError as exc:  # disk full, folder removed: stop writing, say why
+                self._fail_write(exc)
+        # Even when the disk refused the audio, the transcript and the meter go on: the words
+        # of the answer still reach the grader.
         self.level = level_from_samples(samples)
         # A failing consumer must not stop the recording: the audio on disk is what matters.
         for callback, value in ((self.on_chunk, samples), (self.on_level, self.level)):
@@ -274,6 +284,24 @@ class Recorder:
             except Exception as exc:  # kept for the caller, recording goes on
                 if self.callback_error is None:
                     self.callback_error = exc
+
+    def _fail_write(self, exc: OSError) -> None:
+        """Remember the first write failure as a message a user can act on."""
+        if self._write_failed:
+            return
+        self._write_failed = True
+        reason = storage_problem(exc) or (exc.strerror or str(exc))
+        self._problem = (
+            f"cannot write the recording to {self.path}: {reason}; the audio up to that point "
+            f"is kept and the answer is still transcribed. {storage_fix(exc)}"
+        )
+
+    def _salvage(self) -> float:
+        """After a failed write, make the header match the audio that did reach the disk."""
+        try:
+            return repair_wav(self.path)
+        except AudioDecodeError:  # not even the header made it: nothing playable is left
+            return 0.0
 
     def _resample(self, samples: np.ndarray) -> np.ndarray:
         import av

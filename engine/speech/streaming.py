@@ -1,83 +1,85 @@
-"""Transcribe an answer while it is being spoken, so only the last few seconds remain at the end.
+"""Transcribe an answer while it is being spoken, so only a few seconds remain at the end.
 
 Transcribing a 3-minute answer in one go costs several seconds on two cores; the user would stare
 at a spinner right when they want their report. A ``StreamingSession`` instead receives audio
-chunks as the microphone delivers them and a background thread cuts the audio into *stretches*
-that end at real pauses, transcribing each finished stretch at once. ``finish()`` then only has
-to transcribe what came after the last pause (often nothing: people stop talking before they
-press "done").
+chunks as the microphone delivers them, and a background thread keeps the *undecided tail* (the
+audio whose words are not settled yet) short, so ``finish()`` only ever decodes a few seconds,
+however long the answer and whatever its pauses.
 
-How stretches are cut, and why (each choice measured on a 2.5-minute answer, bench/):
-- Energy on 30 ms frames against an adaptive threshold (between the noise floor and the speech
-  level seen so far) finds pauses without a second model.
-- A stretch is at least ``min_stretch_s`` long: Whisper needs context; 4-second stretches cost
-  several WER points against one batch pass, 8-second ones about half a point.
-- The pause needed to cut shrinks from ``long_pause_s`` to ``short_pause_s`` as the stretch
-  grows, and at ``max_stretch_s`` the stretch is cut at its quietest frame: a speaker who never
-  pauses still never leaves more than one stretch for ``finish()``.
-- Cuts fall in the middle of a pause. Whisper is given ``right_context_s`` of the audio after
-  the cut (in one long pass it always hears what follows) and only words centred before the cut
-  are kept, so each word lands in exactly one stretch: none lost or duplicated at a cut.
-- Each stretch is prompted with the end of the committed text (timed words only, so a
-  hallucinated run of dots can never snowball), so style and vocabulary carry over.
-- Each stretch is decoded once, greedily, with a token cap (``STREAM_DECODING``).
-- When transcription falls behind (a large model, a busy machine), the next stretch runs to the
-  *last* usable pause within ``max_stretch_s``: fewer, longer passes catch up faster.
-- Previews of the unfinished tail (the live transcript) are spaced by four times the cost of a
-  pass, and one runs as soon as the speaker pauses: if they stop now, ``finish()`` adopts it
-  instead of decoding again, so the wait after "done" is often zero.
+How words get settled, and why (each choice measured with tiny.en on two cores, bench/):
+- Every pass decodes only the undecided tail, prompted with the last settled words, so style and
+  vocabulary carry over and settled audio is never decoded twice.
+- Local agreement: a word is settled once two consecutive passes agree on it (and on every word
+  before it). A word that two passes with different amounts of right context hear alike is one
+  a single long pass would almost always have heard alike too.
+- A tail longer than ``max_tail_s`` (a speaker who never lets two passes agree, or a backlog)
+  settles the words the latest pass heard with at least ``right_context_s`` after them: the
+  tail, and so the work left for ``finish()``, stays bounded without waiting for a pause.
+- After settling, the buffer is cut at the quietest frame between the last settled word and the
+  next one, so the next pass starts between words; a word the next pass hears again at the
+  seam is dropped (matched on text and time), so none is lost or doubled at a cut.
+- Whisper pads every pass to 30 s, so a pass costs about the same whatever its length: what CPU
+  costs is the *number* of passes. They are paced by a CPU budget (``cpu_budget`` CPU-seconds
+  per second of audio, measured with ``time.process_time``), so a slow machine or model makes
+  passes rarer instead of falling behind; a pass also runs as soon as the speaker pauses, so
+  ``finish()`` after a closing pause adopts it and decodes nothing at all.
+- Passes are greedy with a token cap (``STREAM_DECODING``): the temperature fallback that suits
+  a whole file made single unclear stretches cost 5-12 s here, exactly the wait a user would see.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from engine.errors import TranscriptionError
 from engine.speech.audio_io import SAMPLE_RATE
+from engine.speech.filled_pauses import detect_filled_pauses
 from engine.speech.transcriber import FRAME, SPEECH_FLOOR_DBFS, DecodeOptions
-from engine.transcript import Segment, Transcript
+from engine.transcript import FilledPause, Segment, Transcript, Word
 
 if TYPE_CHECKING:
     from engine.speech.transcriber import Transcriber
 
 FRAME_S = FRAME / SAMPLE_RATE
-# Stretches are decoded once, greedily, with a token cap: the temperature fallback that suits a
-# whole file made single unclear stretches cost 5-12 s here (measured with tiny.en), which is
-# exactly the backlog a user would wait for at the end.
 MAX_WORD_S = 0.6  # loud time one spoken word accounts for, at most (slow, long words)
+SEGMENT_GAP_S = 1.0  # a silence this long between settled words starts a new segment
+SCAN_EVERY_S = 10.0  # settled audio searched for fillers at a time (see _scan_fillers)
 STREAM_DECODING = DecodeOptions(temperatures=(0.0,), tokens_per_second=6.0)
+_SEAM_NGRAM = 4  # longest run of words matched when dropping a word heard twice at a cut
+_NORM_RE = re.compile(r"[^a-z0-9']+")
 
 
 @dataclass(frozen=True)
 class StreamingOptions:
-    """Tuning of the stretch cutter (defaults measured with tiny.en on two cores).
+    """Tuning of the streaming session (defaults measured with tiny.en on two cores).
 
     Attributes:
-        min_stretch_s: shortest stretch worth a Whisper pass (context matters for accuracy).
-        max_stretch_s: longest stretch before a forced cut (Whisper's window is 30 s).
-        long_pause_s: pause needed to cut right after ``min_stretch_s``.
-        short_pause_s: pause accepted as the stretch approaches ``max_stretch_s``.
-        tentative: run preview passes for ``partial()`` (off for batch-like uses).
-        tentative_every_s: least new audio between two previews.
-        prompt_words: committed words given to Whisper as the prompt of the next stretch.
-        cut_at: where inside a pause the cut falls (0 = right after the last word).
-        right_context_s: audio after the cut that Whisper hears before a stretch is settled.
+        tentative: show the undecided tail in ``partial()`` and run passes on a timer (off for
+            batch-like uses such as the demo: then passes run only when the tail is long).
+        pass_every_s: least new audio between two timed passes.
+        cpu_budget: CPU-seconds that timed passes may spend per second of audio.
+        max_tail_s: undecided audio beyond which words are settled without agreement.
+        right_context_s: audio a pass must have heard after a word to settle it alone.
+        window_s: most audio one pass decodes (Whisper's window is 30 s).
+        prompt_words: settled words given to Whisper as the prompt of the next pass.
+        pause_s: silence at the end of the audio that triggers a pass at once.
     """
 
-    min_stretch_s: float = 8.0
-    max_stretch_s: float = 24.0
-    long_pause_s: float = 0.45
-    short_pause_s: float = 0.15
     tentative: bool = True
-    tentative_every_s: float = 2.0
-    prompt_words: int = 40
-    cut_at: float = 0.5
+    pass_every_s: float = 1.0
+    cpu_budget: float = 0.35
+    max_tail_s: float = 8.0
     right_context_s: float = 2.0
+    window_s: float = 24.0
+    prompt_words: int = 40
+    pause_s: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,14 @@ class PartialTranscript:
         return " ".join(part for part in (self.committed, self.tentative) if part)
 
 
-@dataclass
-class _Tentative:
+@dataclass(frozen=True)
+class _Pass:
+    """The words one pass heard in [start, end) (samples) that are not settled yet."""
+
     start: int
     end: int
-    prompt: str
-    segments: list[Segment] = field(default_factory=list)
+    words: tuple[Word, ...]
+    complete: bool  # no stretch of speech in [start, end) went without words
 
 
 class StreamingSession:
@@ -126,20 +130,28 @@ class StreamingSession:
         self._seen = 0  # samples the worker has looked at
         self._error: BaseException | None = None
         # Worker-only state (read by partial() under the lock).
-        self._committed: list[Segment] = []
-        self._stretch_start = 0
-        self._tentative: _Tentative | None = None
+        self._committed: list[Word] = []
+        self._tail_start = 0  # first sample of the undecided tail
+        self._last: _Pass | None = None  # the latest pass over the undecided tail
         self._frame_db = np.zeros(0, dtype=np.float32)
         self._language: str | None = None
-        self._last_pass_s = 0.3
+        self._filled: list[FilledPause] = []  # fillers found in the settled audio so far
+        self._scanned = 0  # samples already searched for fillers
+        self._pass_cpu_s = 0.6  # CPU one pass costs (updated from each measured pass)
+        self._cpu_spent = 0.0  # CPU of the timed passes so far
         self.stats: dict[str, float] = {
-            "stretches": 0,
+            "passes": 0,
             "tentative_passes": 0,
-            "forced_cuts": 0,
+            "agreed_words": 0,
+            "forced_words": 0,
+            "forced_commits": 0,
             "reused_tail": 0,
             "decode_s": 0.0,
+            "decode_cpu_s": 0.0,
             "slowest_pass_s": 0.0,
             "unprompted_retries": 0,
+            "longest_tail_s": 0.0,
+            "finish_decoded_s": 0.0,
         }
         self._thread = threading.Thread(target=self._run, name="whisper-stream", daemon=True)
         self._thread.start()
@@ -165,9 +177,9 @@ class StreamingSession:
     def partial(self) -> PartialTranscript:
         """Committed text plus the latest tentative tail, for a live transcript."""
         with self._cond:
-            committed = " ".join(s.text for s in self._committed if s.text)
-            tail = self._tentative
-            tentative = " ".join(s.text for s in tail.segments if s.text) if tail else ""
+            committed = _join(self._committed)
+            last = self._last
+            tentative = _join(last.words) if last is not None and self.options.tentative else ""
         return PartialTranscript(committed=committed, tentative=tentative)
 
     @property
@@ -196,6 +208,8 @@ class StreamingSession:
         """Transcribe what is left and return the whole answer on the recording's clock.
 
         Silence-only audio gives an empty transcript; callers decide whether that is an error.
+        ``extra["streaming"]["finish_decoded_s"]`` says how much audio was left to decode.
+        Fillers Whisper left out are looked for in the audio (``Transcript.filled_pauses``).
 
         Raises:
             TranscriptionError: the background transcription failed.
@@ -210,13 +224,13 @@ class StreamingSession:
             if isinstance(self._error, TranscriptionError):
                 raise self._error
             raise TranscriptionError(f"live transcription failed: {self._error}") from self._error
-        segments = tuple(self._committed)
         return Transcript(
-            segments=segments,
+            segments=_segments(self._committed),
             language=self._language or "en",
             duration_s=self._total / SAMPLE_RATE,
             model=self._transcriber.model_name,
             extra={"streaming": dict(self.stats)},
+            filled_pauses=tuple(self._filled),
         )
 
     def cancel(self) -> None:
@@ -251,27 +265,213 @@ class StreamingSession:
                 total, finishing, buffer = self._total, self._finishing, self._buffer
                 self._seen = total
             self._update_energy(buffer, total)
-            if finishing and self._tail_covers(buffer, total):
-                self._commit(buffer, total, reuse=True)  # the preview already has it all
+            if finishing:
+                self._finish_tail(buffer, total)
+                self._scan_fillers(buffer, total)
                 return
-            while not self._cancelled:
-                cut, forced = self._find_cut(total)
-                if cut is None:
-                    break
-                wanted = cut + int(self.options.right_context_s * SAMPLE_RATE)
-                if total < wanted and not finishing:
-                    break  # wait until Whisper can hear what follows the cut
-                self.stats["forced_cuts"] += int(forced)
-                self._commit(buffer, cut, context_end=min(total, wanted))
+            # A backlog (audio fed faster than real time, a slow model) is worked off in
+            # window-sized passes that settle what they heard with enough right context.
+            while not self._cancelled and self._tail_s(total) > self.options.window_s:
+                self._pass(buffer, total, timed=False)
             if self._cancelled:
                 return
-            if finishing:
-                self._commit_tail(buffer, total)
-                return
-            if self._wants_tentative(total):
-                self._tentative_pass(buffer, total)
+            self._skip_leading_silence(total)
+            if self._wants_pass(total):
+                self._pass(buffer, total, timed=True)
 
-    # ----------------------------------------------------------------- cutting
+    def _skip_leading_silence(self, total: int) -> None:
+        """Move the tail's start to half a second before its first speech.
+
+        Only while no words are pending: a long silence then costs no pass and cannot tempt
+        Whisper to invent words.
+        """
+        if self._last is not None and self._last.words:
+            return
+        first = self._tail_start // FRAME
+        last = min(total // FRAME, self._frame_db.size)
+        if last - first < int(1.0 / FRAME_S):
+            return
+        loud = self._frame_db[first:last] > max(self._threshold_db(), SPEECH_FLOOR_DBFS)
+        onset = first + int(np.argmax(loud)) if np.any(loud) else last
+        keep = onset - int(0.5 / FRAME_S)
+        if keep > first:
+            with self._cond:
+                self._tail_start = keep * FRAME
+
+    def _tail_s(self, total: int) -> float:
+        return (total - self._tail_start) / SAMPLE_RATE
+
+    def _wants_pass(self, total: int) -> bool:
+        """Run a pass over the undecided tail now?
+
+        Always when the tail has grown past ``max_tail_s`` plus the right context a word needs
+        (the bound on what ``finish()`` may have to decode). Otherwise, with previews on: when
+        the CPU budget earned by the audio so far pays for one more pass and at least
+        ``pass_every_s`` of new audio came in, or at once when the speaker has just paused
+        (if they stop now, ``finish()`` adopts that pass and decodes nothing). A pause may
+        borrow up to one pass from the budget: the next timed pass waits until it is repaid,
+        so the CPU spent still follows the budget over an answer.
+        """
+        opts = self.options
+        tail = self._tail_s(total)
+        if tail < 0.5 or not self._speech_after(self._tail_start, total):
+            return False
+        if tail >= opts.max_tail_s + opts.right_context_s:
+            return True
+        if not opts.tentative:
+            return False
+        done_until = self._last.end if self._last is not None else self._tail_start
+        fresh = (total - done_until) / SAMPLE_RATE
+        credit = opts.cpu_budget * total / SAMPLE_RATE - self._cpu_spent
+        if fresh >= opts.pass_every_s and credit >= self._pass_cpu_s:
+            return True
+        if fresh < 0.3 or credit < -self._pass_cpu_s:
+            return False
+        return self._speech_after(done_until, total) and self._ends_in_pause(total)
+
+    def _pass(self, buffer: np.ndarray, total: int, *, timed: bool) -> None:
+        """Decode the undecided tail and settle the words it has agreed on (or must settle)."""
+        opts = self.options
+        start = self._tail_start
+        end = min(total, start + int(opts.window_s * SAMPLE_RATE))
+        began_cpu = time.process_time()
+        words, complete = self._decode_tail(buffer, start, end, recover=False)
+        cost = time.process_time() - began_cpu
+        self._pass_cpu_s = 0.7 * self._pass_cpu_s + 0.3 * cost
+        if timed:
+            self._cpu_spent += cost
+            self.stats["tentative_passes"] += 1
+        previous = self._last
+        agreed = 0
+        if previous is not None and previous.start == start:
+            agreed = _common_prefix(previous.words, words)
+        end_s = end / SAMPLE_RATE
+        forced = end < total or (end - start) / SAMPLE_RATE >= opts.max_tail_s
+        settle = self._settle_count(words, agreed, end, forced=forced)
+        if settle > agreed:
+            self.stats["forced_commits"] += 1
+            self.stats["forced_words"] += settle - agreed
+        self.stats["agreed_words"] += min(agreed, settle)
+        self._settle(buffer, words, settle, start, end, complete)
+        if settle == 0 and (end < total or (end - start) / SAMPLE_RATE >= opts.max_tail_s):
+            # Seconds of sound in which Whisper (prompted and not) hears no word: noise or a
+            # hum. Move past them, or every chunk would trigger another pass.
+            skip_s = end_s - opts.right_context_s
+            if words:
+                skip_s = min(skip_s, words[0].start - 0.1)
+            with self._cond:
+                self._tail_start = max(start, int(skip_s * SAMPLE_RATE))
+
+    def _settle(
+        self,
+        buffer: np.ndarray,
+        words: tuple[Word, ...],
+        count: int,
+        start: int,
+        end: int,
+        complete: bool,
+    ) -> None:
+        """Commit the first ``count`` words and cut the undecided tail right after them."""
+        cut = start
+        if count:
+            following = words[count] if count < len(words) else None
+            cut = self._cut_between(words[count - 1], following, start, end)
+        rest = tuple(w for w in words[count:] if (w.start + w.end) / 2 >= cut / SAMPLE_RATE)
+        with self._cond:
+            self._committed.extend(_ordered(self._committed, words[:count]))
+            self._tail_start = cut
+            self._last = _Pass(cut, end, rest, complete)
+        longest = max(self.stats["longest_tail_s"], (end - cut) / SAMPLE_RATE)
+        self.stats["longest_tail_s"] = round(longest, 3)
+        if cut - self._scanned >= SCAN_EVERY_S * SAMPLE_RATE:
+            self._scan_fillers(buffer, cut)
+
+    def _scan_fillers(self, buffer: np.ndarray, until: int) -> None:
+        """Look for fillers in settled audio as it settles, so ``finish()`` has little left.
+
+        The scan ends at a cut, which lies in the quietest frame between two words, so a
+        filler is never split between two scans.
+        """
+        begin_s, until_s = self._scanned / SAMPLE_RATE, until / SAMPLE_RATE
+        words = [w for w in self._committed if w.end > begin_s - 0.5 and w.start < until_s + 0.5]
+        self._filled.extend(detect_filled_pauses(buffer[self._scanned : until], words, begin_s))
+        self._scanned = until
+
+    def _finish_tail(self, buffer: np.ndarray, total: int) -> None:
+        """Settle everything: adopt the latest pass if it already heard it all, else decode."""
+        last = self._last
+        if last is not None and last.start == self._tail_start and last.complete:
+            gap = buffer[last.end : total]
+            if not _has_speech(gap, self._threshold_db(), min_frames=1):
+                self.stats["reused_tail"] += 1
+                self._settle(buffer, last.words, len(last.words), last.start, total, True)
+                return
+        while not self._cancelled and self._tail_start < total:
+            start = self._tail_start
+            end = min(total, start + int(self.options.window_s * SAMPLE_RATE))
+            self.stats["finish_decoded_s"] = round(
+                self.stats["finish_decoded_s"] + (end - start) / SAMPLE_RATE, 3
+            )
+            words, complete = self._decode_tail(buffer, start, end, recover=True)
+            if end < total:
+                count = self._settle_count(words, 0, end, forced=True) or len(words)
+                self._settle(buffer, words, count, start, end, complete)
+                if count == 0:
+                    with self._cond:
+                        self._tail_start = end  # nothing heard: move on rather than loop
+            else:
+                self._settle(buffer, words, len(words), start, total, complete)
+                return
+
+    def _settle_count(self, words: tuple[Word, ...], agreed: int, end: int, *, forced: bool) -> int:
+        """How many leading words to settle now.
+
+        The agreed words, but only up to a boundary the buffer can be cut at cleanly (a frame
+        of silence between two words), since a cut through a word garbles both sides of it.
+        When ``forced`` (the tail is too long), also the words heard with enough right
+        context; if none of those boundaries is silent, the quietest one.
+        """
+        threshold = max(self._threshold_db(), SPEECH_FLOOR_DBFS)
+        limit = end / SAMPLE_RATE - self.options.right_context_s
+        reach = agreed
+        if forced:
+            reach = max(agreed, _count_while(words, lambda w: w.end <= limit))
+        best, best_db = 0, np.inf
+        for count in range(reach, 0, -1):
+            following = words[count] if count < len(words) else None
+            quiet = self._boundary_db(words[count - 1], following, end)
+            if quiet < threshold and count <= agreed:
+                return count  # the last clean cut among the agreed words
+            if forced and quiet < threshold:
+                return count
+            if forced and quiet < best_db - 2.0:
+                best, best_db = count, quiet
+        return best
+
+    def _boundary_window(self, last: Word, following: Word | None, end: int) -> tuple[int, int]:
+        """Frames [low, high) between a word and the next (or after it, when it is last)."""
+        after = following.start if following is not None else min(last.end + 0.3, end / SAMPLE_RATE)
+        low_s, high_s = min(last.end, after) - 0.03, max(last.end, after) + 0.03
+        low = max(0, int(low_s / FRAME_S))
+        high = min(end // FRAME, int(high_s / FRAME_S) + 1, self._frame_db.size)
+        return low, high
+
+    def _boundary_db(self, last: Word, following: Word | None, end: int) -> float:
+        low, high = self._boundary_window(last, following, end)
+        if high <= low:
+            return np.inf
+        return float(np.min(self._frame_db[low:high]))
+
+    def _cut_between(self, last: Word, following: Word | None, start: int, end: int) -> int:
+        """Sample where the next pass starts: the quietest frame between two words."""
+        low, high = self._boundary_window(last, following, end)
+        low = max(low, start // FRAME)
+        if high <= low:
+            return int(np.clip(int(last.end * SAMPLE_RATE), start, end))
+        quietest = low + int(np.argmin(self._frame_db[low:high]))
+        return int(np.clip(quietest * FRAME + FRAME // 2, start, end))
+
+    # ----------------------------------------------------------------- energy
     def _update_energy(self, buffer: np.ndarray, total: int) -> None:
         known = self._frame_db.size
         complete = total // FRAME
@@ -291,63 +491,10 @@ class StreamingSession:
         speech = float(np.percentile(db, 90))
         return floor + max(8.0, 0.3 * (speech - floor))
 
-    def _find_cut(self, total: int) -> tuple[int | None, bool]:
-        """Sample index ending the next stretch, and whether it was forced (no pause)."""
-        opts = self.options
-        first = self._stretch_start // FRAME
-        last = min(total // FRAME, self._frame_db.size)
-        min_frames = int(opts.min_stretch_s / FRAME_S)
-        max_frames = int(opts.max_stretch_s / FRAME_S)
-        if last - first < min_frames:
-            return None, False
-        silent = self._frame_db[first:last] < self._threshold_db()
-        # Behind (a slow model): cut at the last usable pause, fewer longer passes catch up.
-        behind = (last - first) * FRAME_S > 2 * opts.min_stretch_s + opts.right_context_s
-        best: int | None = None
-        for run_start, run_end in _runs(silent):
-            midpoint = run_start + int((run_end - run_start) * self.options.cut_at)
-            if midpoint < min_frames or midpoint > max_frames:
-                continue
-            grown = (run_start - min_frames) / max(1, max_frames - min_frames)
-            needed_s = opts.long_pause_s - (opts.long_pause_s - opts.short_pause_s) * grown
-            if (run_end - run_start) * FRAME_S >= needed_s:
-                best = midpoint
-                if not behind:
-                    break  # the first pause: short stretches keep the live text fresh
-        if best is not None:
-            return (first + best) * FRAME, False
-        if last - first < max_frames:
-            return None, False
-        window = self._frame_db[first + min_frames : first + max_frames]
-        smooth = np.convolve(window, np.ones(5, dtype=np.float32) / 5, mode="same")
-        quietest = int(np.argmin(smooth))
-        return (first + min_frames + quietest) * FRAME, True
-
-    def _wants_tentative(self, total: int) -> bool:
-        """Run a preview pass on the unfinished tail now?
-
-        Regularly while the user speaks (spaced by how long a pass takes, so a slow model does
-        not fall behind), and at once when the speaker has just paused: if they stop now,
-        ``finish()`` adopts that pass and returns without decoding anything.
-        """
-        opts = self.options
-        if not opts.tentative:
-            return False
-        pending = (total - self._stretch_start) / SAMPLE_RATE
-        if pending < 0.5:
-            return False
-        done_until = self._tentative.end if self._tentative else self._stretch_start
-        fresh = (total - done_until) / SAMPLE_RATE
-        # Previews are spaced by 4x the cost of a pass: on a loaded machine they back off
-        # instead of starving the passes that settle text.
-        if fresh >= max(opts.tentative_every_s, 4.0 * self._last_pass_s) and pending >= 1.0:
-            return True
-        return self._speech_after(done_until, total) and self._ends_in_pause(total)
-
     def _ends_in_pause(self, total: int) -> bool:
-        frames = max(3, int(self.options.short_pause_s / FRAME_S))
+        frames = max(3, int(self.options.pause_s / FRAME_S))
         last = min(total // FRAME, self._frame_db.size)
-        if last - self._stretch_start // FRAME < frames:
+        if last - self._tail_start // FRAME < frames:
             return False
         return bool(np.all(self._frame_db[last - frames : last] < self._threshold_db()))
 
@@ -361,91 +508,114 @@ class StreamingSession:
 
     # ----------------------------------------------------------------- decoding
     def _prompt(self) -> str:
-        """The last words already committed, so the next stretch continues in the same style.
+        """The last settled words, so the next pass continues in the same style.
 
         Built from timed words (never raw segment text), so a hallucinated run of dots or a
         repeated phrase cannot be fed back and snowball through the rest of the answer.
         """
-        words: list[str] = []
-        for segment in reversed(self._committed):
-            words[:0] = [w.word.strip() for w in segment.words if w.word.strip()]
-            if len(words) >= self.options.prompt_words:
-                break
-        text = " ".join(words[-self.options.prompt_words :])
+        words = [w.word.strip() for w in self._committed[-self.options.prompt_words :]]
+        text = " ".join(w for w in words if w)
         return text or self._context_prompt
 
-    def _decode(self, buffer: np.ndarray, start: int, end: int, prompt: str) -> list[Segment]:
-        """Decode [start, end), dropping segments that lie entirely in silence.
+    def _decode_tail(
+        self, buffer: np.ndarray, start: int, end: int, *, recover: bool
+    ) -> tuple[tuple[Word, ...], bool]:
+        """Words heard in [start, end) that are not settled yet, and whether none were missed.
 
-        The whole stretch is decoded, pause margins included (trimming them measurably hurt
-        accuracy), but tiny models fill a silent tail with invented phrases ("Thank you."):
-        a segment none of whose frames is loud enough to be speech is discarded.
+        Words in silence are dropped (tiny models fill a silent tail with "Thank you."), and so
+        are words at the seam that the last settled words already hold.
         """
-        stretch = buffer[start:end]
         threshold = self._threshold_db()
-        if not _has_speech(stretch, threshold):
-            return []
+        if not _has_speech(buffer[start:end], threshold):
+            return (), True
         began = time.perf_counter()
-        segments, language = self._decode_once(stretch, start, prompt, threshold)
-        if prompt and self._unheard_speech_s(segments, start, end, threshold) > 1.0:
+        prompt = self._prompt()
+        words = self._decode_once(buffer, start, end, prompt, threshold)
+        if prompt and (
+            self._unheard_speech_s(words, start, end, threshold) > 1.0
+            or self._skipped_opening(words, start, end, threshold)
+        ):
             # The prompt made Whisper skip speech it took for a repeat of the prompt (it
             # happens with repetitive answers): decode unprompted, keep what hears more.
-            retry, language = self._decode_once(stretch, start, "", threshold)
+            retry = self._decode_once(buffer, start, end, "", threshold)
             self.stats["unprompted_retries"] += 1
             if self._unheard_speech_s(retry, start, end, threshold) < self._unheard_speech_s(
-                segments, start, end, threshold
+                words, start, end, threshold
             ):
-                segments = retry
-        segments = self._recover_dropped_ending(buffer, segments, start, end, threshold)
-        self._last_pass_s = time.perf_counter() - began
-        self.stats["decode_s"] = round(self.stats["decode_s"] + self._last_pass_s, 3)
-        slowest = max(self.stats["slowest_pass_s"], self._last_pass_s)
-        self.stats["slowest_pass_s"] = round(slowest, 3)
-        if self._language is None:
-            self._language = language
-        return segments
+                words = retry
+        if recover:
+            words = self._recover_dropped_ending(buffer, words, start, end, threshold)
+        elapsed = time.perf_counter() - began
+        self.stats["passes"] += 1
+        self.stats["decode_s"] = round(self.stats["decode_s"] + elapsed, 3)
+        self.stats["slowest_pass_s"] = round(max(self.stats["slowest_pass_s"], elapsed), 3)
+        words = _drop_seam_repeats(self._committed, words)
+        complete = self._unheard_speech_s(words, start, end, threshold) <= 1.0
+        return words, complete
 
     def _recover_dropped_ending(
         self,
         buffer: np.ndarray,
-        segments: list[Segment],
+        words: tuple[Word, ...],
         start: int,
         end: int,
         threshold: float,
-    ) -> list[Segment]:
+    ) -> tuple[Word, ...]:
         """Decode again what follows the last word when Whisper stopped before the speech did.
 
         Greedy tiny models sometimes end a window early ("And so my fellow American.") and
         leave seconds of speech without words; losing them silently is the worst outcome a
         transcript can have, so the audio after the last heard word gets one pass of its own.
         """
-        words = [w for segment in segments for w in segment.words]
         resume_s = words[-1].end if words else start / SAMPLE_RATE
         resume = max(start, int(resume_s * SAMPLE_RATE))
         if end - resume < SAMPLE_RATE or not self._speech_after(resume, end):
-            return segments
-        if self._unheard_speech_s(segments, start, end, threshold) <= 1.0:
-            return segments
-        rest, _ = self._decode_once(buffer[resume:end], resume, "", threshold)
-        rest = [seg for seg in rest if seg.words and seg.words[0].start >= resume_s - 0.05]
+            return words
+        if self._unheard_speech_s(words, start, end, threshold) <= 1.0:
+            return words
+        rest = self._decode_once(buffer, resume, end, "", threshold)
+        rest = tuple(w for w in rest if w.start >= resume_s - 0.05)
         if rest:
             self.stats["recovered_endings"] = self.stats.get("recovered_endings", 0) + 1
-        return segments + rest
+        return words + rest
 
     def _decode_once(
-        self, stretch: np.ndarray, start: int, prompt: str, threshold: float
-    ) -> tuple[list[Segment], str]:
+        self, buffer: np.ndarray, start: int, end: int, prompt: str, threshold: float
+    ) -> tuple[Word, ...]:
+        began_cpu = time.process_time()
         segments, language = self._transcriber.decode(
-            stretch,
+            buffer[start:end],
             start / SAMPLE_RATE,
             initial_prompt=prompt or None,
             language=self._language,
             options=STREAM_DECODING,
         )
-        return [seg for seg in segments if self._is_voiced(seg, threshold)], language
+        self.stats["decode_cpu_s"] = round(
+            self.stats["decode_cpu_s"] + time.process_time() - began_cpu, 3
+        )
+        if self._language is None:
+            self._language = language
+        words = [w for segment in segments for w in segment.words]
+        return tuple(w for w in words if self._is_voiced(w, threshold))
+
+    def _skipped_opening(
+        self, words: tuple[Word, ...], start: int, end: int, threshold: float
+    ) -> bool:
+        """Whether a third of a second of speech precedes the first word heard.
+
+        The typical way a prompt misleads Whisper: the tail opens with words that resemble the
+        end of the prompt ("... for you, ask what you ...") and it skips them as a repeat.
+        """
+        first = start // FRAME
+        until_s = words[0].start - 0.15 if words else end / SAMPLE_RATE
+        last = min(int(until_s / FRAME_S), self._frame_db.size)
+        if last <= first:
+            return False
+        loud = self._frame_db[first:last] > max(threshold, SPEECH_FLOOR_DBFS)
+        return int(np.count_nonzero(loud)) * FRAME_S >= 0.33
 
     def _unheard_speech_s(
-        self, segments: list[Segment], start: int, end: int, threshold: float
+        self, words: tuple[Word, ...], start: int, end: int, threshold: float
     ) -> float:
         """Seconds of speech in [start, end) that the decoded words do not account for.
 
@@ -458,108 +628,102 @@ class StreamingSession:
         loud = self._frame_db[first:last] > max(threshold, SPEECH_FLOOR_DBFS)
         heard = np.zeros_like(loud)
         margin = int(0.5 / FRAME_S)
-        for word in (w for segment in segments for w in segment.words):
+        for word in words:
             lo = max(0, int(word.start / FRAME_S) - first - margin)
             hi = min(len(heard), int(word.end / FRAME_S) - first + margin + 1)
             if hi > lo:
                 heard[lo:hi] = True
-        words = sum(len(segment.words) for segment in segments)
-        too_few = float(np.count_nonzero(loud)) * FRAME_S - MAX_WORD_S * words
+        too_few = float(np.count_nonzero(loud)) * FRAME_S - MAX_WORD_S * len(words)
         return max(float(np.count_nonzero(loud & ~heard)) * FRAME_S, too_few)
 
-    def _is_voiced(self, segment: Segment, threshold: float) -> bool:
-        first = max(0, int(segment.start / FRAME_S) - 2)
-        last = min(self._frame_db.size, int(segment.end / FRAME_S) + 3)
+    def _is_voiced(self, word: Word, threshold: float) -> bool:
+        """Whether any loud frame lies under (or right beside) the word."""
+        first = max(0, int(word.start / FRAME_S) - 3)
+        last = min(self._frame_db.size, int(word.end / FRAME_S) + 4)
         if last <= first:
             return True  # beyond the analysed frames (the last partial frame): keep it
         loud = self._frame_db[first:last] > max(threshold, SPEECH_FLOOR_DBFS)
-        return int(np.count_nonzero(loud)) >= 2
-
-    def _commit(
-        self,
-        buffer: np.ndarray,
-        end: int,
-        *,
-        context_end: int | None = None,
-        reuse: bool = False,
-    ) -> None:
-        """Settle the stretch [stretch_start, end).
-
-        Whisper hears up to ``context_end`` (a little of what follows the cut, as it does in
-        one long pass) and only the words centred before the cut are kept; the cut lies in a
-        pause, so each word lands on exactly one side. With ``reuse`` a preview that already
-        covers the stretch is adopted instead of decoding again.
-        """
-        start = self._stretch_start
-        tail = self._tentative
-        prompt = self._prompt()
-        if reuse and tail is not None and self._tail_covers(buffer, end):
-            segments = tail.segments
-            self.stats["reused_tail"] += 1
-        else:
-            decoded = self._decode(buffer, start, max(end, context_end or end), prompt)
-            segments = _words_before(decoded, end / SAMPLE_RATE)
-        with self._cond:
-            self._committed.extend(segments)
-            self._stretch_start = end
-            self._tentative = None
-        self.stats["stretches"] += 1
-
-    def _tail_covers(self, buffer: np.ndarray, end: int) -> bool:
-        """Whether the tentative pass holds exactly the words of [stretch_start, end).
-
-        True when it decoded that audio, or when all that lies between its end and ``end`` is
-        silence: the preview ran at the start of a pause and the cut (or the stop) landed
-        elsewhere in the same pause.
-        """
-        tail = self._tentative
-        if tail is None or tail.start != self._stretch_start:
-            return False
-        low, high = sorted((tail.end, end))
-        gap = buffer[low:high]
-        if high != low and _has_speech(gap, self._threshold_db(), min_frames=1):
-            return False
-        # A preview that missed words (Whisper stopped early) must not become the transcript.
-        return self._unheard_speech_s(tail.segments, tail.start, end, self._threshold_db()) <= 1.0
-
-    def _commit_tail(self, buffer: np.ndarray, total: int) -> None:
-        if total > self._stretch_start:
-            self._commit(buffer, total)
-
-    def _tentative_pass(self, buffer: np.ndarray, total: int) -> None:
-        """Preview the unsettled tail, without the committed text as prompt.
-
-        Prompted, tiny.en often skips the timestamps that end a stretch and decodes the window
-        a second time: up to four times slower (measured), right when the user may stop.
-        """
-        start = self._stretch_start
-        prompt = self._context_prompt
-        segments = self._decode(buffer, start, total, prompt)
-        self.stats["tentative_passes"] += 1
-        with self._cond:
-            self._tentative = _Tentative(start, total, prompt, segments)
+        return bool(np.any(loud))
 
 
-def _words_before(segments: list[Segment], limit_s: float) -> list[Segment]:
-    """The segments cut down to the words whose middle lies before ``limit_s``."""
-    kept: list[Segment] = []
-    for segment in segments:
-        words = tuple(w for w in segment.words if (w.start + w.end) / 2 < limit_s)
-        if len(words) == len(segment.words):
-            kept.append(segment)
-        elif words:
-            text = "".join(w.word for w in words).strip()
-            kept.append(Segment(words[0].start, words[-1].end, text, words))
-    return kept
+def _norm(word: Word) -> str:
+    return _NORM_RE.sub("", word.word.lower())
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) index pairs of the True runs in a boolean array."""
-    if mask.size == 0:
-        return []
-    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
+def _common_prefix(a: tuple[Word, ...], b: tuple[Word, ...]) -> int:
+    """How many leading words two passes agree on (compared without case or punctuation)."""
+    count = 0
+    for left, right in zip(a, b, strict=False):
+        if _norm(left) != _norm(right) or not _norm(left):
+            break
+        count += 1
+    return count
+
+
+def _count_while(words: tuple[Word, ...], keep: Callable[[Word], bool]) -> int:
+    """How many leading words satisfy ``keep``."""
+    count = 0
+    for word in words:
+        if not keep(word):
+            break
+        count += 1
+    return count
+
+
+def _drop_seam_repeats(committed: list[Word], words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """Drop leading words that repeat the last settled ones right at the cut.
+
+    A cut between two words close together can leave the end of the settled word in the next
+    pass, which then hears it again; matching 1..4 words on text near the seam removes it.
+    """
+    if not committed or not words:
+        return words
+    seam = committed[-1].end
+    if words[0].start > seam + 1.0:
+        return words
+    for size in range(min(_SEAM_NGRAM, len(committed), len(words)), 0, -1):
+        tail = [_norm(w) for w in committed[-size:]]
+        head = [_norm(w) for w in words[:size]]
+        if tail == head:
+            return words[size:]
+    return words
+
+
+def _ordered(committed: list[Word], words: tuple[Word, ...]) -> list[Word]:
+    """Settled words with a leading space and times that never run backwards."""
+    previous = committed[-1].start if committed else 0.0
+    result: list[Word] = []
+    for word in words:
+        start = max(word.start, previous)
+        text = word.word if word.word.startswith(" ") else " " + word.word
+        result.append(Word(start, max(word.end, start), text))
+        previous = start
+    return result
+
+
+def _join(words: Iterable[Word]) -> str:
+    return "".join(w.word for w in words).strip()
+
+
+def _segments(words: list[Word]) -> tuple[Segment, ...]:
+    """Group settled words into segments: a sentence end or a long silence closes one."""
+    segments: list[Segment] = []
+    current: list[Word] = []
+
+    def close() -> None:
+        if current:
+            text = _join(current)
+            segments.append(Segment(current[0].start, current[-1].end, text, tuple(current)))
+            current.clear()
+
+    for word in words:
+        if current and word.start - current[-1].end > SEGMENT_GAP_S:
+            close()
+        current.append(word)
+        if word.word.rstrip().endswith((".", "?", "!")):
+            close()
+    close()
+    return tuple(segments)
 
 
 def _has_speech(samples: np.ndarray, threshold_db: float, min_frames: int = 3) -> bool:

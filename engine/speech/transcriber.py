@@ -7,7 +7,7 @@ quotes, pacing and replay all hang on them. Results are converted at this bounda
 engine's own frozen ``Transcript``; no faster-whisper type leaks out.
 
 For answers spoken live, ``Transcriber.stream()`` returns a ``StreamingSession`` (see
-``engine.speech.streaming``) that transcribes finished stretches while the user is still talking.
+``engine.speech.streaming``) that settles words while the user is still talking.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 
 from engine.errors import ModelError, TranscriptionError
 from engine.speech.audio_io import SAMPLE_RATE, load_audio
+from engine.speech.filled_pauses import detect_filled_pauses
 from engine.speech.models import ModelSpec, resolve_model
 from engine.transcript import Segment, Transcript, Word
 
@@ -139,7 +140,8 @@ class Transcriber:
         """Transcribe float32 16 kHz mono samples; times are shifted by ``offset_s``.
 
         Silence (nothing above ``SPEECH_FLOOR_DBFS``) returns an empty transcript without
-        running the model at all.
+        running the model at all. Fillers Whisper left out are looked for in the audio
+        (``Transcript.filled_pauses``).
         """
         samples = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1)
         duration = len(samples) / SAMPLE_RATE
@@ -148,8 +150,13 @@ class Transcriber:
         segments, detected = self.decode(
             samples, offset_s, initial_prompt=initial_prompt, language=language, options=options
         )
+        words = [w for segment in segments for w in segment.words]
         return Transcript(
-            segments=tuple(segments), language=detected, duration_s=duration, model=self.model_name
+            segments=tuple(segments),
+            language=detected,
+            duration_s=duration,
+            model=self.model_name,
+            filled_pauses=detect_filled_pauses(samples, words, offset_s),
         )
 
     def decode(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 import tempfile
 import threading
 import time
@@ -150,9 +151,11 @@ def _render(engine: Any, text: str, path: Path) -> bool:
 
 
 def _wait_until_espeak_idle(limit_s: float = 2.0) -> None:
+    if not sys.platform.startswith("linux"):
+        return  # pyttsx3 speaks through espeak on Linux only (NSSpeech on macOS, SAPI5 on Windows)
     try:
         from pyttsx3.drivers import _espeak
-    except ImportError:  # another driver: nothing to wait for
+    except (ImportError, OSError):  # no libespeak: another driver, nothing to wait for
         return
     deadline = time.monotonic() + limit_s
     while _espeak.IsPlaying() and time.monotonic() < deadline:

@@ -10,29 +10,14 @@ transcript and grades are never dropped silently.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import tempfile
 from pathlib import Path
 
 from engine.errors import SessionError, StorageFullError
-
-# errno values that mean "this place cannot take the data", as opposed to a bug or a bad path.
-_NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
-_NOT_WRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
+from engine.storage import storage_problem
 
 RESCUE_DIR_NAME = "mockinterview-rescue"
-
-
-def storage_problem(exc: OSError) -> str | None:
-    """Describe an OS error as a storage condition the user can fix, or None if it is not one."""
-    if exc.errno in _NO_SPACE:
-        return "the disk is full"
-    if exc.errno == errno.EROFS:
-        return "the disk is read-only"
-    if exc.errno in _NOT_WRITABLE:
-        return "the folder is not writable"
-    return None
 
 
 def _fsync_dir(folder: Path) -> None:

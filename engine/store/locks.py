@@ -23,7 +23,9 @@ LOCK_NAME = ".owner.lock"
 
 
 def _process_start_ticks(pid: int) -> str | None:
-    """Start time of ``pid`` in clock ticks since boot (Linux); None where /proc is absent."""
+    """Start time of ``pid`` in clock ticks since boot (Linux); None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None  # /proc/<pid>/stat is Linux's; elsewhere the pid alone decides
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:

@@ -1,9 +1,9 @@
-"""Sessions on disk: create, save, load, list, and where each turn's audio goes.
+"""One session on disk: create, save, load, and where each turn's audio goes.
 
 One folder per session under ``paths.sessions_dir()``, named ``<YYYYmmdd-HHMMSS>-<slug>``; the
 folder name is the session id users type on the command line. ``session.json`` is replaced
-atomically on every save and the library index is updated right after; if the index cannot be
-written the save still succeeds (the index catches up from the folders on the next listing).
+atomically on every save. The library index (``engine.library``) is a cache above the store: it
+notices a changed ``session.json`` by its stamp on the next listing, so a save never waits on it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -20,26 +21,21 @@ from typing import Any
 from engine import paths
 from engine.errors import SessionError, StorageFullError
 from engine.store.atomic import atomic_write_text, save_emergency_copy, storage_problem
-from engine.store.index import SESSION_FILE, LibraryIndex, ProgressPoint, SessionSummary
+from engine.store.folders import AUDIO_DIR, SESSION_FILE
 from engine.store.locks import acquire_session_lock, release_session_lock
 from engine.store.migrations import migrate, schema_version_of
 from engine.store.model import SCHEMA_VERSION, STATUS_IN_PROGRESS, Session
 
 __all__ = [
-    "ProgressPoint",
-    "SessionSummary",
+    "AUDIO_DIR",
     "create_session",
-    "list_sessions",
     "load_session",
     "load_session_folder",
-    "progress_points",
-    "recover_interrupted",
     "resolve_session_folder",
     "save_session",
     "turn_audio_path",
 ]
 
-AUDIO_DIR = "audio"
 _SLUG_MAX = 40
 
 
@@ -96,7 +92,13 @@ def create_session(
         merged["title"] = title
     session = Session(id=folder.name, kind=kind, settings=merged, folder=folder)
     acquire_session_lock(folder)
-    save_session(session)
+    try:
+        save_session(session)
+    except SessionError:
+        # Nothing was recorded yet: leave no empty folder behind for the library to list.
+        release_session_lock(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return session
 
 
@@ -117,7 +119,7 @@ def _emergency_copy(session: Session, text: str) -> Path:
 
 
 def save_session(session: Session) -> Path:
-    """Write ``session.json`` atomically and update the library index.
+    """Write ``session.json`` atomically.
 
     A finished session (status other than in_progress) drops this process's ownership lock, so
     it will not be mistaken for a crashed recording.
@@ -154,9 +156,6 @@ def save_session(session: Session) -> Path:
         ) from exc
     if session.status != STATUS_IN_PROGRESS:
         release_session_lock(folder)
-    # The index is a cache: if it cannot be written, the next listing re-reads the folder.
-    with contextlib.suppress(Exception):
-        LibraryIndex().record(session, folder)
     return target
 
 
@@ -249,20 +248,3 @@ def load_session(ref: str | Path) -> Session:
         SessionError: not found, or corrupt (the message says which and why).
     """
     return load_session_folder(resolve_session_folder(ref))
-
-
-def list_sessions(search: str | None = None) -> list[SessionSummary]:
-    """The library, newest first, with corrupt folders flagged (``summary.problem``)."""
-    return LibraryIndex().list(search)
-
-
-def progress_points() -> list[ProgressPoint]:
-    """Graded sessions oldest first, for the overall / per-dimension / pacing trend charts."""
-    return LibraryIndex().progress()
-
-
-def recover_interrupted() -> list[Session]:
-    """Mark sessions left in progress by a dead process as interrupted; see ``recovery``."""
-    from engine.store.recovery import recover_interrupted as _recover
-
-    return _recover()

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from engine.demo import SampleAnswers, load_sample_answers
 from engine.questions.model import FollowUp
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEMO_BUDGET_S = 60.0
 
 
 def _run(*args: str, timeout: float = 240.0) -> subprocess.CompletedProcess[str]:
@@ -53,12 +51,8 @@ def _spoken_line(samples: SampleAnswers, turn: dict[str, Any]) -> str:
 @pytest.mark.slow
 def test_demo_runs_a_whole_spoken_interview(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    began = time.perf_counter()
     result = _run("demo", "--out", str(out))
-    elapsed = time.perf_counter() - began
     assert result.returncode == 0, result.stderr
-    # Generous bound: the target is < 60 s on an idle machine; the suite shares two cores.
-    assert elapsed < DEMO_BUDGET_S * 2, f"demo took {elapsed:.1f} s"
 
     report = Path(result.stdout.strip().splitlines()[-1])
     assert report.name == "report.html" and report.is_file()

@@ -31,14 +31,21 @@ def main_window(qtbot) -> Iterator:
     from desktop.main_window import MainWindow
 
     window = MainWindow()
-    qtbot.addWidget(window)
+
+    def close_and_wait(widget) -> None:
+        # Closing saves a running interview on its own thread first (the window stays up,
+        # "Finishing…") and must get there without hanging; background jobs deliver their
+        # results to a window that still exists.
+        widget.close()
+        qtbot.waitUntil(widget.isHidden, timeout=60_000)
+
+    qtbot.addWidget(window, before_close_func=close_and_wait)
     window.resize(1120, 760)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
-    yield window
-    window.close()
+    yield window  # pytest-qt closes it (close_and_wait) and deletes it after the test
     assert wait_for_all(15_000), "background workers still running after the window closed"
 
 

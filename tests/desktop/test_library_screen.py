@@ -32,7 +32,7 @@ def refresh(qtbot, screen: LibraryScreen) -> None:
 
 
 def imported(jfk_path, text: str = FREE_QUESTION):
-    from engine.store.importer import import_recording
+    from engine.library.importer import import_recording
 
     return import_recording(jfk_path, question_text=text, category="metrics")
 

@@ -80,9 +80,9 @@ def spoken_answers(tmp_path_factory):
 
 def build_real_session(spoken_answers, engine: str = "offline"):
     """A saved interview: main answer + follow-up answer, graded by the real engine."""
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
+    from engine.library.regrade import grade_request_for
     from engine.questions.bank import default_bank
-    from engine.store.regrade import grade_request_for
     from engine.store.sessions import create_session, save_session, turn_audio_path
 
     question = default_bank().get(QUESTION_ID)
@@ -283,14 +283,10 @@ def test_llm_regrade_without_a_server_falls_back_and_can_be_compared(
 
 def test_interrupted_session_offers_transcribe_and_grade(qtbot, screen, jfk_path, artifacts_dir):
     """A recording whose process died: audio on disk, nothing transcribed, recovered on start."""
+    from engine.library.recovery import recover_interrupted
     from engine.speech.audio_io import load_audio, write_wav
     from engine.store.locks import lock_path
-    from engine.store.sessions import (
-        create_session,
-        recover_interrupted,
-        save_session,
-        turn_audio_path,
-    )
+    from engine.store.sessions import create_session, save_session, turn_audio_path
 
     session = create_session(title="Cut short by a crash")
     session.questions.append(
@@ -334,9 +330,9 @@ def test_interrupted_session_offers_transcribe_and_grade(qtbot, screen, jfk_path
 def test_several_questions_get_a_summary_tab(qtbot, screen, spoken_answers):
     """Two questions answered: a summary tab with the per-dimension averages comes first."""
     from desktop.widgets.score_chart import ScoreChart
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
+    from engine.library.regrade import grade_request_for
     from engine.questions.bank import default_bank
-    from engine.store.regrade import grade_request_for
     from engine.store.sessions import save_session
 
     session = build_real_session(spoken_answers)

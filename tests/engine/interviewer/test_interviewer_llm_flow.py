@@ -1,9 +1,11 @@
-"""A live interview with the LLM engine against a real local server (llama.cpp + SmolLM2-135M).
+"""A live interview with the LLM engine: the probe decided offline at once, worded by the LLM's
+stream, and the answer's LLM grading landing on its turn afterwards.
 
-What a candidate notices: the next probe is decided at once (not after a slow LLM grading), its
-first sentence arrives from the LLM stream within the bounded wait (or the offline wording is
-spoken, with a reason), and the answer's LLM grading lands on its turn afterwards as the current
-grading. SmolLM2 is tiny, so wording quality is not asserted, only the contract.
+The success path needs a server guaranteed to answer validly, so it runs against ``stub_llm``
+(a real local HTTP server speaking the OpenAI chat API, streaming a fixed probe and returning a
+fixed schema-valid grade): SmolLM2-135M, the real local model, follows instructions too poorly
+to promise that. Fallbacks (server unreachable, too slow, failing) have their own tests; the
+real llama.cpp server is exercised in tests/engine/llm/test_real_server.py.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from engine.grading.engines import make_grader
+from engine.engines import make_grader
 from engine.grading.offline import OfflineGrader
-from engine.interviewer.live_llm import FIRST_SENTENCE_TIMEOUT_S, BackgroundGradings, SpokenProbe
+from engine.interviewer.live_llm import BackgroundGradings, SpokenProbe
 from engine.interviewer.state_machine import Interview, InterviewSettings
-from engine.llm.validate import clean_probe
 from engine.questions.model import FollowUp, Question
 from engine.transcript import Transcript
+from tests.engine.llm.conftest import grade_reply
 from tests.fixtures.llm_server import StubReply
 
 pytestmark = pytest.mark.llm
@@ -40,20 +42,18 @@ QUESTION = Question(
     ),
 )
 ANSWER = (
-    "First I would think about the users: casual viewers who want fun videos quickly. "
-    "I would measure success with seven day retention, and watch time only as a proxy, "
-    "because watch time can reward clickbait. For the system I start with a popularity "
-    "baseline, then a two tower retrieval model and a ranker."
+    "Let me start with the users and their needs. Casual viewers want fun videos quickly, "
+    "creators want an audience. I will scope this to the main feed on mobile, and I assume we "
+    "optimise for viewers first because without viewers creators leave. I would measure "
+    "success with watch time. For the system I start with a popularity baseline, then a two "
+    "tower retrieval model and a ranker."
 )
+"""Framing solid, metrics the biggest gap and "watch time" said: the bank's watch time probe."""
 SETTINGS = InterviewSettings(time_limit_s=300, follow_ups_per_question=1, engine="llm")
 
 
-@pytest.fixture
-def llm_env(llm_server, monkeypatch):
-    monkeypatch.setenv("MOCKINTERVIEW_LLM_BASE_URL", llm_server.base_url)
-    monkeypatch.setenv("MOCKINTERVIEW_LLM_MODEL", llm_server.model)
-    monkeypatch.setenv("MOCKINTERVIEW_LLM_TIMEOUT", "45")
-    return llm_server
+PROBE = "Let us stay on metrics. When could watch time mislead you about quality?"
+QUOTE = "watch time can reward clickbait"
 
 
 def _listening(interview: Interview) -> Interview:
@@ -62,64 +62,62 @@ def _listening(interview: Interview) -> Interview:
     return interview
 
 
-def test_live_probe_is_decided_offline_worded_by_stream_and_the_llm_grade_lands_later(llm_env):
+def test_live_probe_is_decided_offline_worded_by_stream_and_the_llm_grade_lands_later(
+    stub_llm, monkeypatch
+):
+    monkeypatch.setenv("MOCKINTERVIEW_LLM_BASE_URL", stub_llm.base_url)
+    monkeypatch.setenv("MOCKINTERVIEW_LLM_MODEL", "stub-model")
+    # The probe is requested first (gradings are held while it is worded), then the grading.
+    stub_llm.reply_with(
+        StubReply(content=PROBE, piece_delay_s=0.05),
+        StubReply(content=grade_reply({"metrics": 3}, {"metrics": [QUOTE]})),
+    )
     offline_interview = _listening(Interview([QUESTION], SETTINGS, OfflineGrader()))
     offline_action = offline_interview.on_answer(Transcript.from_text(ANSWER, duration_s=20.0))
     interview = _listening(Interview([QUESTION], SETTINGS, make_grader("llm"), live_llm=True))
     gradings = BackgroundGradings(interview.llm_grader)
 
-    started = time.monotonic()
     action = interview.on_answer(Transcript.from_text(ANSWER, duration_s=20.0))
-    decided_s = time.monotonic() - started
 
-    # The decision is the offline one, made without waiting for the model.
-    assert decided_s < 2.0
+    # The decision is the offline one, made without asking the model anything.
+    assert stub_llm.requests == []
     assert (action.kind, action.purpose, action.text) == ("speak", "follow_up", offline_action.text)
     answer_turn = interview.session.questions[0].turns[-1]
     assert answer_turn.grade.engine == "offline" and answer_turn.grade.fallback is None
-    for pending in interview.take_pending_gradings():
-        gradings.submit(pending)
     wording = interview.take_probe_wording()
     assert wording is not None and wording.choice.dimension == "metrics"
-
     probe = SpokenProbe(interview.llm_grader, wording, gradings=gradings).start()
+    for pending in interview.take_pending_gradings():
+        gradings.submit(pending)
     first = probe.first_sentence()
-    waited_s = time.monotonic() - started
+    assert len(stub_llm.requests) == 1 and stub_llm.requests[0]["stream"]  # only the probe yet
     rest = probe.rest()
     interview.reword_follow_up(probe.text, probe.worded_by, probe.fallback_reason)
 
-    assert waited_s < FIRST_SENTENCE_TIMEOUT_S + 2.0
-    assert probe.text == " ".join(part for part in (first, rest) if part)
-    assert probe.text.endswith("?")
-    if probe.source == "llm":
-        assert probe.worded_by == f"llm:{llm_env.model}"
-        assert clean_probe(probe.text.split("? ")[-1]) is not None
-    else:
-        assert probe.fallback_reason and probe.text.endswith(probe.offline_text)
-    assert interview.current_prompt_text == probe.text
+    assert (first, rest) == (
+        "Let us stay on metrics.",
+        "When could watch time mislead you about quality?",
+    )
+    assert probe.source == "llm" and probe.worded_by == "llm:stub-model"
+    assert interview.current_prompt_text == PROBE
 
     # The background LLM grading (held back while the probe streamed) lands on the answer turn.
-    assert gradings.wait(90.0)
+    assert gradings.wait(30.0)
     [(pending, grade)] = gradings.results
     assert pending.turn is answer_turn
     Interview.attach_llm_grading(pending, grade)
     assert len(answer_turn.gradings) == 2
     assert answer_turn.grade is grade
-    if grade.engine == "offline":
-        assert grade.fallback["kind"] == "invalid_output", grade.fallback
-    else:
-        assert grade.engine == f"llm:{llm_env.model}"
-        for dim in grade.dimensions:
-            for evidence in dim.evidence:
-                assert evidence.quote in ANSWER
+    assert grade.engine == "llm:stub-model" and grade.fallback is None
+    assert [e.quote for e in grade.dimension("metrics").evidence] == [QUOTE]
 
     # The follow-up answer's turn records the probe as it was spoken and who worded it.
     interview.on_spoken()
     interview.on_answer(Transcript.from_text("Watch time rewards clickbait, so I cap it."))
     follow_turn = interview.session.questions[0].turns[-1]
-    assert follow_turn.prompt == probe.text
-    assert follow_turn.follow_up["worded_by"] == probe.worded_by
-    assert ("wording_fallback" in follow_turn.follow_up) == (probe.source == "offline")
+    assert follow_turn.prompt == PROBE
+    assert follow_turn.follow_up["worded_by"] == "llm:stub-model"
+    assert "wording_fallback" not in follow_turn.follow_up
 
 
 def test_live_mode_with_an_unreachable_server_still_probes_at_once_in_offline_words(
@@ -187,7 +185,8 @@ def test_a_probe_too_slow_to_start_is_spoken_in_offline_words_at_the_bound(stub_
     first = probe.first_sentence()
     waited_s = time.monotonic() - started
 
-    assert 0.4 < waited_s < 1.5
+    assert waited_s >= 0.45  # it did wait for the model, up to the bound
+    assert stub_llm.stream_ended_at == []  # and spoke before the slow server answered
     assert first == wording.choice.text == probe.text
     assert probe.source == "offline" and "no sentence within 0.5 s" in probe.fallback_reason
     assert probe.rest() == ""

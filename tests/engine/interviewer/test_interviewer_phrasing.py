@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.interviewer.phrasing import join_sentences, number_to_words, spoken
+from engine.interviewer.phrasing import join_sentences, number_to_words, quoted_lead, spoken
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,24 @@ def test_spoken_text_is_one_clean_line() -> None:
 
 def test_join_sentences_skips_empty_parts_and_ends_each_sentence() -> None:
     assert join_sentences("Thanks", "", "Next question: why?") == "Thanks. Next question: why?"
+
+
+def test_a_quote_is_verbatim_short_and_turned_to_the_second_person() -> None:
+    answer = (
+        "Um, so for metrics I would track clicks on each video, because clicks show interest. "
+        "We could also run an A B test for two weeks and compare retention."
+    )
+    lead = quoted_lead("so for metrics I would track clicks on each video, because", answer)
+    assert lead == (
+        "You said you would track clicks on each video.",
+        "I would track clicks on each video",
+    )
+    sentence, quote = quoted_lead("We could also run an A B test for two weeks and compare", answer)
+    assert quote in answer
+    assert sentence == "You said you could also run an A B test for two weeks."
+
+
+def test_no_quote_rather_than_an_awkward_one() -> None:
+    answer = "Um like you know basically the thing, uh, yeah."
+    assert quoted_lead(answer, answer) is None
+    assert quoted_lead("not in the answer", answer) is None

@@ -16,6 +16,8 @@ from engine.errors import ConfigError, GradingError
 from engine.grading.base import GradeRequest
 from engine.grading.offline import OfflineGrader
 from engine.grading.result import Grade
+from engine.interviewer import generic_probes
+from engine.interviewer.phrasing import spoken
 from engine.interviewer.state_machine import (
     Action,
     Interview,
@@ -103,6 +105,8 @@ FOLLOW_UP_ANSWER = (
     "I would run a randomized experiment for two weeks on retention and satisfaction, keep a "
     "long term holdout, and wait for novelty effects to wear off before deciding."
 )
+TESTED_DESIGN_ANSWER = DESIGN_ANSWER + " To launch it, " + FOLLOW_UP_ANSWER
+"""The design answer with its experiment: only small gaps are left, so a constraint comes."""
 WRITING_ANSWER = (
     "Office workers use it to draft emails, so the company wants better documents in less time "
     "and people who keep paying. My north star is retained paid seats. Below it I track the "
@@ -221,7 +225,7 @@ def test_full_interview_over_two_questions(tmp_path: Path) -> None:
 def test_constraint_follow_up_is_asked_and_its_answer_graded_against_the_earlier_one() -> None:
     machine, grader = interview(questions=(FEED,))
     listen(machine, machine.start())
-    probe = machine.on_answer(text(DESIGN_ANSWER, 70.0))
+    probe = machine.on_answer(text(TESTED_DESIGN_ANSWER, 80.0))
     assert probe.purpose == "follow_up"
     assert probe.text == CONSTRAINT_TEXT
     assert machine.current_follow_up is not None
@@ -232,7 +236,7 @@ def test_constraint_follow_up_is_asked_and_its_answer_graded_against_the_earlier
     adapted_request = grader.requests[-1]
     assert adapted_request.prompt is not None
     assert adapted_request.prompt.constraint == "new creators need fair exposure"
-    assert [t.text for t in adapted_request.previous_answers] == [DESIGN_ANSWER]
+    assert [t.text for t in adapted_request.previous_answers] == [TESTED_DESIGN_ANSWER]
     assert adapted_request.asked_probes == frozenset({CONSTRAINT_TEXT})
     assert adapted_request.follow_ups_left == 1
     turn = machine.session.questions[0].turns[-1]
@@ -449,18 +453,14 @@ def test_audio_outside_the_session_folder_keeps_its_full_path(tmp_path: Path) ->
 
 
 def test_second_probe_builds_on_everything_said_on_the_question() -> None:
-    # The CTR answer alone shows no design, but the main answer did: the constraint comes next.
+    # The experiment answer alone shows no design, but the main answer did, and together they
+    # leave only small gaps: the constraint comes next.
     machine, grader = interview(questions=(FEED,))
     listen(machine, machine.start())
-    with_ctr = DESIGN_ANSWER + " Early on I would also watch the click-through rate of each video."
-    probe = machine.on_answer(text(with_ctr, 75.0))
-    assert "click-through rate" in probe.text
+    probe = machine.on_answer(text(DESIGN_ANSWER, 75.0))
+    assert probe.text == SHARED_PROBE  # experimentation was missing
     listen(machine, probe)
-    ctr_answer = (
-        "Click-through rate rewards catchy thumbnails and clickbait rather than videos people "
-        "enjoy, so I would pair it with completion and explicit feedback."
-    )
-    second = machine.on_answer(text(ctr_answer, 20.0))
+    second = machine.on_answer(text(FOLLOW_UP_ANSWER, 20.0))
     alone = grader.requests[-1]
     design_alone = OfflineGrader().grade(alone).dimension("system_design")
     assert design_alone is not None and (design_alone.score or 0) < 3
@@ -508,7 +508,9 @@ def test_free_question_is_probed_with_generic_spoken_probes() -> None:
     )
     probe = machine.on_answer(text(answer))
     assert probe.purpose == "follow_up"
-    assert "no history" in probe.text  # the cold start concept
+    # Model-first: the framing is the biggest gap, asked in the generic repertoire's words.
+    framing = {spoken(t) for t in generic_probes.DIMENSION_PROBES["problem_framing"]}
+    assert probe.text in framing
     reply = machine.on_spoken()
     assert reply.kind == "listen"
     assert machine.session.questions[0].question["id"] is None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.grading.engines import make_grader
+from engine.engines import make_grader
 from engine.llm.settings import LLMSettings, save_llm_settings
 from engine.paths import data_dir
 from engine.store.model import GradingRecord, QuestionRecord, Turn

@@ -1,19 +1,21 @@
 """The LLM engine against a real local OpenAI-compatible server: llama.cpp serving SmolLM2-135M.
 
-SmolLM2-135M follows instructions poorly, so these tests check what must hold whatever the model
-says: the request round trip, the structured-output negotiation with a server that rejects
-OpenAI's ``json_schema`` form, a schema-valid LLM grade with verbatim evidence and bounded scores,
-and a streamed follow-up that starts with the first sentence. Quality is not asserted.
+SmolLM2-135M follows instructions poorly, so these tests check what the server guarantees, not
+what the model chooses to say: the request round trip, the structured-output negotiation with a
+server that rejects OpenAI's ``json_schema`` form, and a grade that IS the LLM's. The last is
+guaranteed: llama.cpp samples under a grammar built from the bounded schema, whose longest reply
+(a few hundred tokens) fits well inside ``grade_max_tokens``, so the reply is always schema-valid
+JSON and the offline fallback is a failure here. The streamed follow-up is content the model
+picks (it may well ramble, and the offline wording is then correct), so that test asserts the
+round trip only: the server was reached and streamed. The LLM success path of the probe is
+asserted against a scripted server in test_follow_ups.py.
 
-The grading request is compact (a ~600-token prompt; a grammar that bounds the reply to a few
-hundred tokens), so on this 2-core machine SmolLM2 answers in about 7-17 s even while other
-suites run. A timeout is therefore a failure here, not an accepted fallback: it would mean the
-request grew too large for local models again. One server is shared by the session.
+The grading request is compact (a ~600-token prompt), so on this 2-core machine SmolLM2 answers
+in about 7-17 s even while other suites run; a timeout would mean the request grew too large for
+local models again. One server is shared by the session.
 """
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -23,13 +25,13 @@ from engine.llm.follow_ups import FollowUpStream
 from engine.llm.grader import LLMGrader, remembered_style
 from engine.llm.schema import response_format
 from engine.llm.settings import LLMSettings
-from engine.llm.validate import clean_probe
 from engine.rubric import applicable_dimensions
 
 pytestmark = pytest.mark.llm
 
-# Generous against a busy CI machine (typical grade: 7-17 s); a timeout fails the grading test.
-REAL_TIMEOUT_S = 45.0
+# Generous against a busy machine (typical grade: 7-17 s alone, 45 s+ under heavy load); a
+# timeout fails the grading test.
+REAL_TIMEOUT_S = 90.0
 
 
 @pytest.fixture
@@ -65,23 +67,14 @@ def test_real_server_rejects_json_schema_so_auto_style_must_switch(real_settings
 def test_real_grade_is_schema_valid_verbatim_and_bounded(real_settings, feed_request):
     offline = OfflineGrader().grade(feed_request)
 
-    started = time.monotonic()
     grade = LLMGrader(real_settings).grade(feed_request)
-    elapsed_s = time.monotonic() - started
 
     applicable = applicable_dimensions("design")
     assert [d.id for d in grade.dimensions] == [d.id for d in offline.dimensions]
     assert grade.pacing == offline.pacing
-    if grade.engine == "offline":
-        # The grammar makes the JSON well-formed, so only a reply cut off at max_tokens can be
-        # unusable; a timeout means the request is too heavy for a small local model again.
-        assert grade.fallback["kind"] == "invalid_output", grade.fallback
-        assert real_settings.base_url in grade.fallback["reason"]
-        return
-    assert grade.engine == "llm:SmolLM2-135M-Instruct"
+    assert grade.engine == "llm:SmolLM2-135M-Instruct", grade.fallback
     assert grade.fallback is None
     assert remembered_style(real_settings.base_url) == "json_object"
-    assert elapsed_s < REAL_TIMEOUT_S
     for dim in grade.dimensions:
         if dim.id not in applicable:
             assert dim.score is None
@@ -93,28 +86,17 @@ def test_real_grade_is_schema_valid_verbatim_and_bounded(real_settings, feed_req
     assert 1.0 <= grade.overall <= 4.0
 
 
-def test_real_follow_up_streams_a_question_starting_with_the_first_sentence(
-    real_settings, feed_request
-):
+def test_real_follow_up_streams_a_question_from_the_server(real_settings, feed_request):
     scores = OfflineGrader().grade(feed_request).dimensions
     stream = FollowUpStream(feed_request, scores, client=LLMClient(real_settings))
 
-    started = time.monotonic()
-    spoken = []
-    first_after_s = None
-    for sentence in stream:
-        if first_after_s is None:
-            first_after_s = time.monotonic() - started
-        spoken.append(sentence)
-    total_s = time.monotonic() - started
+    spoken = list(stream)
 
     assert spoken, "a probe is due (follow-ups left, plenty of time), so something is spoken"
-    assert first_after_s is not None and first_after_s <= total_s
     assert stream.suggestion is not None
     assert stream.suggestion.text == " ".join(spoken)
     assert stream.suggestion.text.endswith("?")
-    assert stream.source in ("llm", "offline")
-    if stream.source == "llm":
-        assert clean_probe(spoken[-1]) == spoken[-1]
-    else:
-        assert stream.fallback_reason
+    # Reached and answered: whatever it said, no connection, timeout or server fallback.
+    reason = stream.fallback_reason or ""
+    for failure in ("could not reach", "did not answer", "server error"):
+        assert failure not in reason, reason

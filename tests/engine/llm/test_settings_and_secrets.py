@@ -32,6 +32,7 @@ from engine.llm.settings import (
     save_llm_settings,
 )
 from engine.paths import data_dir, settings_path
+from engine.settings_recovery import settings_notices
 
 MARKER_KEY = "sk-test-5d1c0a7e-never-on-disk"
 
@@ -131,12 +132,21 @@ def test_bad_stored_settings_are_named_precisely(stored, message):
     assert str(settings_path()) in str(caught.value)
 
 
-def test_settings_file_that_is_not_json_is_reported_and_left_untouched():
+def test_settings_file_that_is_not_json_is_kept_aside_and_defaults_are_used(caplog):
     settings_path().write_text("{broken")
 
-    with pytest.raises(ConfigError, match="not valid JSON"):
-        save_llm_settings(OLLAMA)
-    assert settings_path().read_text() == "{broken"
+    with caplog.at_level("WARNING", logger="engine.settings"):
+        assert load_llm_settings() == LLMSettings()
+    [kept] = settings_path().parent.glob("settings.json.unreadable-*")
+    assert kept.read_text() == "{broken"  # the user's file is not lost
+    assert not settings_path().exists()
+    [notice] = [r.getMessage() for r in caplog.records]
+    assert "line 1 is not valid JSON" in notice and kept.name in notice
+    assert notice in settings_notices()
+
+    save_llm_settings(OLLAMA)  # saving starts a fresh file and leaves the kept one alone
+    assert load_llm_settings().model == OLLAMA.model
+    assert kept.read_text() == "{broken"
 
 
 def test_a_key_put_into_the_settings_file_by_hand_is_never_written_back():

@@ -60,8 +60,8 @@ def save_attempt(question_id: str, day: date, scores: dict[str, int], hour: int 
 
 def save_graded_answer(question_id: str, text: str):
     """Save an interview session in which ``text`` was answered and graded by the real grader."""
+    from engine.engines import make_grader
     from engine.grading.base import GradeRequest
-    from engine.grading.engines import make_grader
     from engine.transcript import Transcript
 
     question = default_bank().get(question_id)

@@ -121,3 +121,18 @@ def test_corrupt_and_ungraded_sessions_are_skipped_and_said(capsys):
     assert "skipped session 20261101-090000-broken" in out
     assert out.count("\n1. ") + out.startswith("1. ") <= 1
     assert "Metrics" in out
+
+
+def test_a_job_description_is_matched_by_meaning_without_domain_words(tmp_path, capsys):
+    job = tmp_path / "job.txt"
+    job.write_text(
+        "Help us stop scammers who take over accounts and drain gift card balances.",
+        encoding="utf-8",
+    )
+    assert main(["plan", "--job-description", str(job), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["job_domains"] == []  # not one of the domain words is in the text
+    bank = default_bank()
+    assert all("fraud" in bank.get(p["question"]["id"]).tags for p in payload["picks"])
+    assert all("scammers" in p["job_excerpt"] for p in payload["picks"])
+    assert not any("words only" in note for note in payload["notes"])

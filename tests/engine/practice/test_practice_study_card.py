@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from engine.engines import make_grader
 from engine.grading.base import GradeRequest
-from engine.grading.engines import make_grader
 from engine.practice.study_card import study_card
 from engine.questions.bank import default_bank
 from engine.questions.model import free_question

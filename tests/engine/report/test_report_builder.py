@@ -131,3 +131,19 @@ def test_comparing_needs_two_gradings(session):
     assert compare_gradings(answer).turn_index == 1
     with pytest.raises(IndexError):
         compare_gradings(turn, left=5)
+
+
+def test_fillers_are_listed_with_their_times_in_the_report():
+    from dataclasses import replace
+
+    from engine.grading.result import FillerEvent
+    from engine.report.markdown import render_markdown
+
+    session = build_interview_session(save=False)
+    grade = make_grade(MAIN_SCORES)
+    events = (FillerEvent(12.0, 12.5, "um", "audio"), FillerEvent(40.2, 40.6, "uh", "words"))
+    grade = replace(grade, pacing=replace(grade.pacing, filler_events=events))
+    session.turns[0].add_grading(GradingRecord(grade))
+    pacing = build_report(session).questions[0].answers[0].pacing
+    assert pacing.filler_times_text == "um 0:12, uh 0:40"
+    assert "Fillers at: um 0:12, uh 0:40" in render_markdown(session)

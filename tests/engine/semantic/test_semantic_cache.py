@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.semantic import embed, load_encoder
+from engine.semantic import cosine_matrix, embed, load_encoder
 from engine.semantic.cache import EmbeddingCache
 from engine.semantic.embedding import embedding_cache
 from tests.conftest import REPO_ROOT
@@ -40,7 +40,7 @@ class CountingEncoder:
 
 def new_run(path: Path) -> EmbeddingCache:
     encoder = load_encoder()
-    return EmbeddingCache(path, encoder.model_id, encoder.dim)
+    return EmbeddingCache(path, encoder.cache_id, encoder.dim)
 
 
 def test_second_run_reads_identical_vectors_without_encoding(tmp_path: Path):
@@ -87,7 +87,7 @@ def test_damaged_cache_file_is_rebuilt_silently(tmp_path: Path, damage: str):
     elif damage == "empty":
         path.write_bytes(b"")
     else:
-        model_id = load_encoder().model_id
+        model_id = load_encoder().cache_id
         with path.open("wb") as handle:
             np.savez(
                 handle,
@@ -110,9 +110,22 @@ def test_embed_with_cache_writes_into_the_data_dir(isolated_data_dir: Path):
     np.testing.assert_allclose(embed(BANK_TEXTS), vectors, atol=1e-6)  # uncached, same vectors
 
 
+def test_cosine_matrix_ranks_the_matching_bank_text_first():
+    bank = embed(BANK_TEXTS, cache=True)
+    answer = embed(["people who skip a song in its first seconds really dislike it"])
+    sims = cosine_matrix(answer, bank)
+    assert sims.shape == (1, len(BANK_TEXTS))
+    assert int(sims.argmax()) == 1
+
+
 def test_embed_without_cache_writes_nothing(isolated_data_dir: Path):
     embed(["an answer sentence that should not be stored"])
     assert not (isolated_data_dir / "cache").exists()
+
+
+def test_lone_surrogate_can_be_cached(isolated_data_dir: Path):
+    vectors = embed(["a point \ud800 from a badly decoded file"], cache=True)
+    assert np.array_equal(embed(["a point \ud800 from a badly decoded file"], cache=True), vectors)
 
 
 def test_empty_input_with_cache(isolated_data_dir: Path):

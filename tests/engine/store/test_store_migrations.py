@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from engine.errors import SessionError
+from engine.library.listing import list_sessions
 from engine.store.migrations import migrate
 from engine.store.model import SCHEMA_VERSION
-from engine.store.sessions import list_sessions, load_session
+from engine.store.sessions import load_session
 from tests.engine.store.factories import MAIN_SCORES, make_grade
 
 QUESTION_V0 = {"id": "feed-ranking", "text": "Design a feed.", "category": "design"}

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from engine.errors import SessionError, StorageFullError
+from engine.library.listing import list_sessions
 from engine.store.model import ROLE_ANSWER, STATUS_COMPLETE, QuestionRecord, Turn
 from engine.store.sessions import (
     create_session,
-    list_sessions,
     load_session,
     save_session,
     slugify,

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from engine import paths
-from engine.store.index import INDEX_SCHEMA_VERSION, LibraryIndex
-from engine.store.sessions import create_session, list_sessions
+from engine.library.index import INDEX_SCHEMA_VERSION, LibraryIndex
+from engine.library.listing import list_sessions
+from engine.store.sessions import create_session
 from tests.conftest import REPO_ROOT
 from tests.engine.store.factories import build_interview_session
 
@@ -25,10 +26,10 @@ def _rows_in_index() -> int:
         conn.close()
 
 
-def test_saving_writes_the_index_and_listing_reads_it():
+def test_listing_indexes_what_was_saved():
     session = build_interview_session("indexed")
-    assert _rows_in_index() == 1
     [summary] = list_sessions()
+    assert _rows_in_index() == 1
     assert summary.id == session.id
     assert summary.title == "indexed"
     assert summary.question_ids == ("feed-ranking",)
@@ -42,6 +43,7 @@ def test_saving_writes_the_index_and_listing_reads_it():
 
 def test_deleted_index_is_rebuilt_from_the_folders():
     ids = {build_interview_session(f"s{i}").id for i in range(3)}
+    list_sessions()
     paths.library_index_path().unlink()
     assert {s.id for s in list_sessions()} == ids
     assert _rows_in_index() == 3
@@ -59,6 +61,7 @@ def test_garbage_index_file_is_replaced_and_rebuilt():
 
 def test_index_of_an_older_schema_is_rebuilt():
     session = build_interview_session("old schema")
+    list_sessions()
     conn = sqlite3.connect(paths.library_index_path())
     conn.execute("DROP TABLE sessions")
     conn.execute("CREATE TABLE sessions (id TEXT)")
@@ -99,13 +102,16 @@ def test_progress_gives_one_point_per_graded_session_oldest_first():
 _WRITER = """
 import sys
 from tests.engine.store.factories import build_interview_session
+from engine.library.listing import list_sessions
 for i in range(int(sys.argv[1])):
     build_interview_session(f"{sys.argv[2]} {i}")
+    list_sessions()  # as a running app does after each save: the index catches up
 """
 
 
-def test_two_processes_saving_at_once_both_land_in_the_index(isolated_data_dir):
-    build_interview_session("warm")  # index exists, as with a running app
+def test_two_processes_saving_and_listing_at_once_both_land_in_the_index(isolated_data_dir):
+    build_interview_session("warm")
+    list_sessions()  # the index exists, as with a running app
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", _WRITER, "12", name],
@@ -118,7 +124,7 @@ def test_two_processes_saving_at_once_both_land_in_the_index(isolated_data_dir):
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-    # read the table directly: the rows must come from the writers, not from a later resync
+    # read the table directly: the rows must come from the two processes' own listings
     assert _rows_in_index() == 25
     titles = {s.title for s in list_sessions()}
     assert {f"alpha {i}" for i in range(12)} <= titles
@@ -129,7 +135,7 @@ def test_listing_works_from_memory_when_the_index_cannot_be_written(tmpfs, monke
     mount = tmpfs("4m")
     monkeypatch.setenv("MOCKINTERVIEW_DATA_DIR", str(mount.path))
     session = build_interview_session("ro listing")
-    paths.library_index_path().unlink()
+    paths.library_index_path().unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
         Path(str(paths.library_index_path()) + suffix).unlink(missing_ok=True)
     mount.make_read_only()
@@ -148,6 +154,7 @@ def test_listing_still_works_when_an_existing_index_turns_read_only(tmpfs, monke
 
 def test_index_damaged_inside_its_pages_is_rebuilt():
     ids = {build_interview_session(f"d{i}").id for i in range(6)}
+    list_sessions()
     index = paths.library_index_path()
     conn = sqlite3.connect(index)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -16,12 +16,13 @@ import pytest
 import soundfile
 
 from engine.errors import SessionError
+from engine.library.listing import list_sessions
+from engine.library.recovery import recover_interrupted, transcribable_turns
+from engine.library.regrade import regrade_session
 from engine.speech.audio_io import load_audio
 from engine.store.locks import acquire_session_lock, has_live_owner, lock_path
 from engine.store.model import ROLE_ANSWER, STATUS_INTERRUPTED, QuestionRecord, Turn
-from engine.store.recovery import recover_interrupted, transcribable_turns
-from engine.store.regrade import regrade_session
-from engine.store.sessions import create_session, list_sessions, load_session, save_session
+from engine.store.sessions import create_session, load_session, save_session
 from engine.store.wavrepair import repair_wav_header
 from tests.conftest import REPO_ROOT
 
@@ -46,7 +47,7 @@ _KILLED_RECORDER = """
 import sys, time
 import numpy as np
 sys.path.insert(0, sys.argv[2])
-from tests.engine.store.test_store_recovery import BANK_QUESTION, wav_with_zero_header
+from tests.engine.library.test_library_recovery import BANK_QUESTION, wav_with_zero_header
 from engine.errors import SessionError
 from engine.speech.audio_io import load_audio
 from engine.store.model import QuestionRecord

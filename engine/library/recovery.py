@@ -5,7 +5,7 @@ the sound is on disk even when ``session.json`` never heard of the turn and the 
 claims zero bytes. On the next start every session still marked in_progress whose owner process
 is gone is marked "interrupted", its WAV headers are repaired, recordings the JSON did not yet
 list are attached as turns, and the turns that have audio but no transcript are reported so the
-caller can transcribe and grade them (``engine.store.regrade.regrade_session`` does both).
+caller can transcribe and grade them (``engine.library.regrade.regrade_session`` does both).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 from engine.errors import MockInterviewError
-from engine.store.index import LibraryIndex
+from engine.library.index import LibraryIndex
+from engine.store.folders import AUDIO_DIR
 from engine.store.locks import clear_stale_lock, has_live_owner
 from engine.store.model import (
     ROLE_ANSWER,
@@ -27,7 +28,7 @@ from engine.store.model import (
     Turn,
     now_iso,
 )
-from engine.store.sessions import AUDIO_DIR, load_session_folder, save_session, session_folder
+from engine.store.sessions import load_session_folder, save_session, session_folder
 from engine.store.wavrepair import repair_wav
 
 _TURN_AUDIO = re.compile(r"^turn-(\d+)\.(wav|flac)$")

@@ -75,7 +75,7 @@ def import_recording(
         ModelError: the Whisper model cannot be loaded.
         StorageFullError: the data dir cannot be written.
     """
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
     from engine.speech.audio_io import SAMPLE_RATE, load_audio, write_wav
     from engine.speech.transcriber import get_transcriber
 

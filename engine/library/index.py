@@ -20,13 +20,13 @@ from typing import Any
 
 from engine import paths
 from engine.errors import MockInterviewError
+from engine.library.summary import ProgressPoint, SessionSummary, search_text_of, summarize
 from engine.rubric import DIMENSION_IDS
+from engine.store.folders import SESSION_FILE
 from engine.store.locks import index_rebuild_lock
 from engine.store.model import STATUS_IN_PROGRESS, Session
-from engine.store.summary import ProgressPoint, SessionSummary, search_text_of, summarize
 
 INDEX_SCHEMA_VERSION = 1
-SESSION_FILE = "session.json"
 BUSY_TIMEOUT_MS = 15000
 
 _DIM_COLUMNS = [f"score_{d}" for d in DIMENSION_IDS]

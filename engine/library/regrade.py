@@ -13,6 +13,7 @@ import os
 from engine.errors import AudioDecodeError, SessionError, UnknownQuestionError
 from engine.grading.base import GradeRequest
 from engine.grading.result import Grade
+from engine.library.recovery import turn_audio_file
 from engine.questions.model import FollowUp, Question, free_question
 from engine.store.locks import read_lock
 from engine.store.model import (
@@ -24,7 +25,6 @@ from engine.store.model import (
     Session,
     Turn,
 )
-from engine.store.recovery import turn_audio_file
 from engine.store.sessions import save_session
 from engine.transcript import Transcript
 
@@ -152,7 +152,7 @@ def regrade_session(
             noted in ``session.notes``) when other answers can still be graded.
         ConfigError: unknown engine.
     """
-    from engine.grading.engines import make_grader
+    from engine.engines import make_grader
 
     _refuse_if_recording_elsewhere(session)
     grader = make_grader(engine)

@@ -11,9 +11,10 @@ import pytest
 import soundfile
 
 from engine.errors import AudioDecodeError, SessionError, UnknownQuestionError
-from engine.store.importer import import_recording
-from engine.store.regrade import regrade_session, retranscribe_session
-from engine.store.sessions import list_sessions, load_session
+from engine.library.importer import import_recording
+from engine.library.listing import list_sessions
+from engine.library.regrade import regrade_session, retranscribe_session
+from engine.store.sessions import load_session
 from tests.engine.store.factories import build_interview_session
 
 ANSWER_TEXT = (
