@@ -34,6 +34,9 @@ TOUCHED_SIM = 0.5
 # a second dimension keeps a sentence when its affinity is at least this share of the first
 SECOND_DIMENSION_SHARE = 0.9
 LEXICAL_AFFINITY = 0.08
+# Without expected points (a free question) the rubric's generic description is a weak guide to
+# what a sentence is about, so the dimension's own vocabulary weighs more.
+FREE_LEXICAL_AFFINITY = 0.15
 
 
 def ramp(value: float, low: float, high: float) -> float:
@@ -116,18 +119,17 @@ def affinities(
 
     The best similarity of the sentence's clauses with the dimension's expected points (or its
     rubric description when the question has none), plus a small bonus for the dimension's own
-    vocabulary, so "a holdout group" leans to experimentation even when no point says it.
+    vocabulary (``FREE_LEXICAL_AFFINITY`` for a free question), so "a holdout group" leans to
+    experimentation even when no point says it.
     """
     result: dict[int, dict[str, float]] = {}
     for dimension in meaning.anchor_sims:
         sims = meaning.point_sims.get(dimension)
-        per_chunk = (
-            sims.max(axis=0)
-            if sims is not None and sims.shape[0]
-            else meaning.anchor_sims[dimension]
-        )
+        has_points = sims is not None and sims.shape[0] > 0
+        per_chunk = sims.max(axis=0) if has_points else meaning.anchor_sims[dimension]
+        weight = LEXICAL_AFFINITY if has_points else FREE_LEXICAL_AFFINITY
         for sentence, value in meaning.sentence_max(per_chunk).items():
-            bonus = LEXICAL_AFFINITY * lexical.get(sentence, {}).get(dimension, 0.0)
+            bonus = weight * lexical.get(sentence, {}).get(dimension, 0.0)
             result.setdefault(sentence, {})[dimension] = value + bonus
     return result
 
