@@ -71,6 +71,16 @@ def _recover() -> list[Any]:
     return recover_interrupted()
 
 
+def _warm_grader() -> str | None:
+    """Worker thread: load the grader's sentence model so the first grade is quick.
+
+    A model that cannot load is reported in each grade (the lexical fallback), not here.
+    """
+    from engine.grading.embedding import warm_up
+
+    return warm_up()
+
+
 class MainWindow(QMainWindow):
     """The application window.
 
@@ -446,6 +456,7 @@ class MainWindow(QMainWindow):
             on_failed=self._on_recover_failed,
             error_context="Recovering interrupted sessions",
         )
+        run_in_background(_warm_grader, on_failed=lambda _exc: None)
 
     def _on_recovered(self, sessions: list[Any]) -> None:
         count = len(sessions)

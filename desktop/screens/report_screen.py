@@ -40,11 +40,18 @@ from desktop.widgets.practice_sections import (
     LoopSummaryView,
     StudyCardView,
 )
+from desktop.widgets.red_flag_list import RedFlagList
 from desktop.widgets.score_chart import ScoreBar, ScoreChart, dimension_color, dimension_label
 from desktop.widgets.stage_timeline import StageTimeline, mmss
 from desktop.widgets.trend_chart import TrendChart, TrendSeries
 from desktop.workers import run_in_background
-from engine.report.builder import AnswerView, QuestionReport, SessionReport, build_report
+from engine.report.builder import (
+    RED_FLAGS_HEADING,
+    AnswerView,
+    QuestionReport,
+    SessionReport,
+    build_report,
+)
 from engine.rubric import CATEGORIES
 from engine.store.model import ROLE_FOLLOW_UP, STATUS_INTERRUPTED, Session
 
@@ -376,6 +383,8 @@ class ReportScreen(QWidget):
         retry.clicked.connect(lambda _=False, n=question.number: self._retry(n))
         header.addWidget(retry)
         layout.addLayout(header)
+        for text in question.relevance_notices:
+            layout.addWidget(_notice(text, page))
 
         if not question.dimensions:
             layout.addWidget(_section("Scores", page))
@@ -420,6 +429,12 @@ class ReportScreen(QWidget):
         evidence.set_feedback(question.dimensions, show_turns=len(question.answers) > 1)
         evidence.quote_activated.connect(self._play_quote)
         layout.addWidget(evidence)
+        if question.red_flags:
+            layout.addWidget(_section(RED_FLAGS_HEADING, page))
+            flags = RedFlagList(page)
+            flags.set_flags(question.red_flags, show_turns=len(question.answers) > 1)
+            flags.quote_activated.connect(self._play_quote)
+            layout.addWidget(flags)
 
     def _follow_up_block(self, exchange: object, parent: QWidget) -> QFrame:
         frame = QFrame(parent)

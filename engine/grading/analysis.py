@@ -126,6 +126,24 @@ def _is_repeat(terms: frozenset[str], earlier: list[frozenset[str]]) -> int | No
     return None
 
 
+# A sentence most of whose word triples were already said repeats earlier speech, even when the
+# sentence boundaries fell differently the second time (an answer pasted twice, or a run-on
+# stretch said again).
+REPEATED_TRIGRAM_SHARE = 0.7
+MIN_TRIGRAMS = 6
+
+
+def _repeated_run(tokens: list[str], seen: dict[tuple[str, str, str], int]) -> int | None:
+    """Index of the earlier sentence this one mostly re-says, by shared word triples."""
+    grams = list(zip(tokens, tokens[1:], tokens[2:], strict=False))
+    if len(grams) < MIN_TRIGRAMS:
+        return None
+    sources = [seen[g] for g in grams if g in seen]
+    if len(sources) < REPEATED_TRIGRAM_SHARE * len(grams):
+        return None
+    return max(set(sources), key=lambda i: (sources.count(i), -i))
+
+
 def analyse(transcript: Transcript) -> AnswerAnalysis:
     """Split, classify and tag every sentence of the answer."""
     sentences = split_sentences(transcript)
@@ -140,12 +158,17 @@ def analyse(transcript: Transcript) -> AnswerAnalysis:
     facts: list[SentenceFacts] = []
     seen_terms: list[frozenset[str]] = []
     by_signature: dict[frozenset[str], int] = {}
+    trigrams: dict[tuple[str, str, str], int] = {}
     for sentence, concept_ids in zip(sentences, hits, strict=True):
         tokens = tokenize(sentence.text)
         terms = meaning_terms(sentence.text)
         duplicate = by_signature.get(terms) if len(terms) >= 3 else None
         if duplicate is None and len(seen_terms) < 400:
             duplicate = _is_repeat(terms, seen_terms)
+        if duplicate is None:
+            duplicate = _repeated_run(tokens, trigrams)
+        for gram in zip(tokens, tokens[1:], tokens[2:], strict=False):
+            trigrams.setdefault(gram, sentence.index)
         facts.append(
             SentenceFacts(
                 sentence=sentence,

@@ -144,8 +144,9 @@ def score_communication(
         else:
             missing.append("answer the interviewer's probe directly")
 
-    if analysis.answer_word_count < SHORT_ANSWER_WORDS:
-        score = min(score, 2 if analysis.answer_word_count >= 15 else 1)
+    said_once = sum(len(f.tokens) for f in credited)  # saying it twice is not longer
+    if said_once < SHORT_ANSWER_WORDS:
+        score = min(score, 2 if said_once >= 15 else 1)
 
     evidence_sentences.extend(signposts)
     score = max(1, min(4, score))

@@ -201,6 +201,44 @@ class FollowUpSuggestion:
         return cls(str(data["text"]), str(data["dimension"]), data.get("constraint"))
 
 
+# Below this relevance the answer is treated as not addressing the asked question: the grade is
+# capped and every report says so in plain words (see ``engine.grading.relevance``).
+OFF_TOPIC_BELOW = 0.5
+
+
+@dataclass(frozen=True)
+class RedFlagHit:
+    """A mistake an interviewer would mark down, found in the answer, with the words that show it.
+
+    ``text`` is the red flag as the question bank states it ("ships after three days"),
+    ``quote`` a verbatim substring of the transcript, ``dimension`` the rubric id it lowers.
+    """
+
+    text: str
+    quote: str
+    start_s: float | None
+    dimension: str
+
+    def to_dict(self) -> dict[str, Any]:
+        start = None if self.start_s is None else round(self.start_s, 2)
+        return {
+            "text": self.text,
+            "quote": self.quote,
+            "start_s": start,
+            "dimension": self.dimension,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RedFlagHit:
+        start = data.get("start_s")
+        return cls(
+            text=str(data["text"]),
+            quote=str(data.get("quote") or ""),
+            start_s=None if start is None else float(start),
+            dimension=str(data.get("dimension") or ""),
+        )
+
+
 @dataclass(frozen=True)
 class Grade:
     """A graded answer: the whole ``grade --json`` object.
@@ -208,6 +246,8 @@ class Grade:
     ``engine`` is "offline" or "llm:<model>". ``fallback`` is set when the LLM engine was asked
     for but the offline engine answered (``{"reason": ...}``). ``feedback`` is optional narrative
     feedback (the LLM engine writes it; the offline engine writes a short summary).
+    ``relevance`` (0-1) says how squarely the answer addresses the asked question; None only for
+    grades stored before it existed. ``red_flags`` are the mistakes found, each with its quote.
     """
 
     engine: str
@@ -220,6 +260,13 @@ class Grade:
     feedback: str = ""
     engine_version: str = ""
     warnings: tuple[str, ...] = ()
+    relevance: float | None = None
+    red_flags: tuple[RedFlagHit, ...] = ()
+
+    @property
+    def off_topic(self) -> bool:
+        """Whether the answer did not address the asked question (unknown counts as on topic)."""
+        return self.relevance is not None and self.relevance < OFF_TOPIC_BELOW
 
     def dimension(self, dimension_id: str) -> DimensionScore | None:
         return next((d for d in self.dimensions if d.id == dimension_id), None)
@@ -232,6 +279,8 @@ class Grade:
             "dimensions": [d.to_dict() for d in self.dimensions],
             "pacing": self.pacing.to_dict(),
             "follow_up": None if self.follow_up is None else self.follow_up.to_dict(),
+            "relevance": None if self.relevance is None else round(self.relevance, 2),
+            "red_flags": [r.to_dict() for r in self.red_flags],
         }
         if self.fallback:
             data["fallback"] = dict(self.fallback)
@@ -246,6 +295,7 @@ class Grade:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Grade:
         follow = data.get("follow_up")
+        relevance = data.get("relevance")
         return cls(
             engine=str(data["engine"]),
             question=dict(data["question"]),
@@ -257,4 +307,6 @@ class Grade:
             feedback=str(data.get("feedback") or ""),
             engine_version=str(data.get("engine_version") or ""),
             warnings=tuple(data.get("warnings") or ()),
+            relevance=None if relevance is None else float(relevance),
+            red_flags=tuple(RedFlagHit.from_dict(r) for r in data.get("red_flags") or ()),
         )

@@ -2,12 +2,18 @@
 
 Two sources of credit, both weighted by how well the crediting sentence reasons:
 
+* the question's expected points for the dimension, as a coverage share: matched by meaning
+  (``coverage.py``: the clause most similar to the point, each clause covering at most two
+  points) or, when the model is unavailable or the wording matches, by words (``matching.py``);
 * lexicon concepts of the dimension (``concepts.py``), each counted once however often it is
-  repeated, with diminishing returns (the fifth concept adds less than the first);
-* the question's expected points for the dimension (``matching.py``), as a coverage share.
+  repeated, with diminishing returns. With meaning-based grading a concept counts only in a
+  sentence *applied* to this question (close to its prompt, context or points) and allocated to
+  this dimension, and concepts carry only a small share of the score
+  (``SEMANTIC_CONCEPT_SHARE``): rubric vocabulary alone cannot lift a dimension.
 
 A dimension whose credit comes only from bare mentions or keyword lists is capped at 2
-("weak"): vocabulary without a reason is exactly what the rubric calls weak.
+("weak"): vocabulary without a reason is exactly what the rubric calls weak. Every threshold
+and weight of the meaning-based path was tuned on the tuning half of tests/data/grading only.
 """
 
 from __future__ import annotations
@@ -16,10 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.grading.analysis import AnswerAnalysis, SentenceFacts
+from engine.grading.coverage import PointCover
 from engine.grading.evidence import quotes
 from engine.grading.lexicon import CONCEPTS_BY_DIMENSION
 from engine.grading.matching import match_point, meaning_terms
-from engine.grading.reasoning import WEIGHT_LIST, WEIGHT_MENTION, WEIGHT_REASONED
+from engine.grading.reasoning import WEIGHT_LIST, WEIGHT_MENTION, WEIGHT_REASONED, WEIGHT_TIED
 from engine.grading.result import DimensionScore
 
 DIMINISHING = 0.7
@@ -35,16 +42,56 @@ PARTIAL_MATCH_SHARE = 0.6
 PARTIAL_CREDIT = 0.3
 # raw score in [0, 1] -> rubric score; the lower bound of each band
 SCORE_BANDS: tuple[tuple[float, int], ...] = ((0.68, 4), (0.4, 3), (0.12, 2))
+# Share of a bank question's dimension score that comes from lexicon concepts (the rest from
+# expected points): lexical grading, and meaning-based grading where points are matched by
+# meaning and concepts count only when applied to the question.
+CONCEPT_SHARE = 0.45
+SEMANTIC_CONCEPT_SHARE = 0.19
+FREE_CONCEPT_SHARE = 0.38
+# Meaning-based grading: bands of the raw score, how much a point's credit depends on how well
+# its sentence reasons (plain statements still count), and the reasoning a dimension needs
+# before it can score above 2.
+SEMANTIC_BANDS: tuple[tuple[float, int], ...] = ((0.73, 4), (0.4, 3), (0.11, 2))
+QUALITY_FLOOR = 0.76
+EXPLAINED_MIN = WEIGHT_TIED
+SHRINK = 0.4
+
+
+@dataclass(frozen=True)
+class DimensionMeaning:
+    """What the meaning-based reading says about one dimension (see ``coverage.py``).
+
+    Attributes:
+        covers: each expected point with the clause that covers it by meaning.
+        applied: sentence index -> 0..1, how much the sentence is about this question's own
+            product, users and numbers; rubric concepts earn credit in proportion.
+        allocated: the sentences that are about this dimension (each sentence is allocated to
+            one or two dimensions); only they earn concept credit here and become its evidence.
+        anchor: for a free question (no expected points), 0..1: how close the best applied
+            sentence comes to the rubric's description of a strong answer on this dimension.
+        anchor_sentence: that sentence's index.
+        answer_raw: the mean raw score of the answer's content dimensions; each dimension is
+            pulled toward it by ``SHRINK`` (one idea said under the "wrong" dimension, or a point
+            phrased unlike its wording, should not swing a dimension from 4 to 1).
+    """
+
+    covers: tuple[PointCover, ...]
+    applied: dict[int, float]
+    allocated: frozenset[int]
+    anchor: float = 0.0
+    anchor_sentence: int | None = None
+    answer_raw: float | None = None
 
 
 @dataclass(frozen=True)
 class _Credit:
     weight: float
     facts: SentenceFacts
+    quality: float = 0.0  # how well the sentence reasons, before the applied discount
 
 
-def _band(raw: float) -> int:
-    for bound, score in SCORE_BANDS:
+def _band(raw: float, semantic: bool = False) -> int:
+    for bound, score in SEMANTIC_BANDS if semantic else SCORE_BANDS:
         if raw >= bound:
             return score
     return 1
@@ -75,19 +122,27 @@ def _asks(facts: SentenceFacts) -> bool:
     return facts.sentence.text.rstrip().endswith("?") and not facts.quality.is_list
 
 
-def _concept_credits(dimension: str, credited: Sequence[SentenceFacts]) -> dict[str, _Credit]:
+def _concept_credits(
+    dimension: str, credited: Sequence[SentenceFacts], semantic: DimensionMeaning | None = None
+) -> dict[str, _Credit]:
     factors = {
         c.id: 1.0 if c.core else NON_CORE_FACTOR for c in CONCEPTS_BY_DIMENSION.get(dimension, ())
     }
     best: dict[str, _Credit] = {}
     for facts in credited:
+        index = facts.sentence.index
+        if semantic is not None and index not in semantic.allocated:
+            continue
+        applied = 1.0 if semantic is None else semantic.applied.get(index, 0.0)
+        if applied <= 0.0:
+            continue
         quality = facts.quality.weight
         if dimension == "problem_framing" and _asks(facts):
             quality = WEIGHT_REASONED  # asking the interviewer is framing done right
         for concept_id in sorted(facts.concepts & factors.keys()):
-            weight = quality * factors[concept_id]
+            weight = quality * factors[concept_id] * applied
             if concept_id not in best or weight > best[concept_id].weight:
-                best[concept_id] = _Credit(weight, facts)
+                best[concept_id] = _Credit(weight, facts, quality if applied >= 0.5 else 0.0)
     return best
 
 
@@ -155,6 +210,7 @@ class _Coverage:
     share: float  # 0..1, each point weighted by how well its sentence reasons
     missing: tuple[str, ...]
     best_credit: float  # the best-reasoned sentence that covered a point
+    not_covered: tuple[str, ...] = ()  # not missing, but only loosely touched on
 
 
 def _cover_points(
@@ -163,23 +219,43 @@ def _cover_points(
     clarifications: Sequence[str],
     question_terms: frozenset[str],
     pool: _EvidencePool,
+    semantic: DimensionMeaning | None = None,
 ) -> _Coverage:
-    """Match each expected point; a clarifying question the candidate asked also covers one."""
+    """Match each expected point by its words and by meaning; the better match counts.
+
+    A clarifying question the candidate asked also covers a point. A point is missing only
+    when neither its words nor its meaning were found (a paraphrase is not missing).
+    """
     sentence_terms = [f.terms for f in credited]
     sentence_weights = [f.quality.weight for f in credited]
+    by_index = {f.sentence.index: f for f in credited}
     clarification_terms = [meaning_terms(t) for t in clarifications]
     total = 0.0
     best = 0.0
     missing: list[str] = []
-    for point in points:
+    loose: list[str] = []
+    for number, point in enumerate(points):
         match = match_point(point, sentence_terms, sentence_weights, question_terms)
         credit = 0.0
-        if match.sentence_index is not None:
+        found = match.sentence_index is not None
+        if found:
             facts = credited[match.sentence_index]
             credit = facts.quality.weight
-            pool.add(facts, credit, True)
+            pool.add(facts, credit, True)  # offline.py keeps each quote to two dimensions
         elif match.overlap >= PARTIAL_MATCH_SHARE * match.needed:
             credit = PARTIAL_CREDIT
+        cover = semantic.covers[number] if semantic is not None else None
+        if cover is not None and cover.touched:
+            found = True  # said in other words: not missing, even if only loosely
+        if cover is not None and cover.sentence_index in by_index:
+            facts = by_index[cover.sentence_index]
+            meant = cover.credit * (QUALITY_FLOOR + (1 - QUALITY_FLOOR) * facts.quality.weight)
+            credit = max(credit, meant)
+            if cover.covered and facts.sentence.index in semantic.allocated:
+                pool.add(facts, meant, True)
+            if cover.covered:
+                found = True
+                best = max(best, facts.quality.weight)
         asked = (
             bool(clarification_terms)
             and match_point(point, clarification_terms, None, question_terms).covered
@@ -188,10 +264,12 @@ def _cover_points(
             credit = WEIGHT_REASONED
         if match.sentence_index is not None or asked:
             best = max(best, credit)
-        if credit <= WEIGHT_LIST or (match.sentence_index is None and not asked):
+        if credit <= WEIGHT_LIST or not (found or asked):
             missing.append(point)
+        elif credit < 0.5:
+            loose.append(point)
         total += credit
-    return _Coverage(total / len(points), tuple(missing), best)
+    return _Coverage(total / len(points), tuple(missing), best, tuple(loose))
 
 
 def _generic_missing(dimension: str, concept_credit: dict[str, _Credit]) -> tuple[str, ...]:
@@ -211,8 +289,25 @@ def score_dimension(
     expected_points: Sequence[str],
     clarifications: Sequence[str] = (),
     question_terms: frozenset[str] = frozenset(),
+    semantic: DimensionMeaning | None = None,
 ) -> DimensionScore:
+    """Score ``dimension`` 1-4 (see ``score_dimension_raw``, which also returns the raw score)."""
+    return score_dimension_raw(
+        dimension, analysis, expected_points, clarifications, question_terms, semantic
+    )[1]
+
+
+def score_dimension_raw(
+    dimension: str,
+    analysis: AnswerAnalysis,
+    expected_points: Sequence[str],
+    clarifications: Sequence[str] = (),
+    question_terms: frozenset[str] = frozenset(),
+    semantic: DimensionMeaning | None = None,
+) -> tuple[float, DimensionScore]:
     """Score ``dimension`` 1-4 with evidence quotes and the points the answer missed.
+
+    Returns the raw 0-1 score (before banding and caps) with the ``DimensionScore``.
 
     Args:
         dimension: a content rubric id (not ``communication``).
@@ -221,39 +316,58 @@ def score_dimension(
             which then list generic missing points from the lexicon.
         clarifications: clarifying questions the candidate asked (``problem_framing`` only).
         question_terms: the question's own words; echoing them does not cover a point.
+        semantic: the meaning-based reading of this dimension, or None for lexical grading.
     """
     credited = analysis.credited
-    concept_credit = _concept_credits(dimension, credited)
+    concept_credit = _concept_credits(dimension, credited, semantic)
     weights = [c.weight for c in concept_credit.values()]
     asked = good_clarifications(clarifications) if dimension == "problem_framing" else []
     weights.extend(WEIGHT_REASONED for _ in asked)
     saturation = CONCEPT_SATURATION if expected_points else FREE_QUESTION_SATURATION
     concept_part = min(_diminishing_sum(weights) / saturation, 1.0)
 
+    loosely: tuple[str, ...] = ()
     pool = _EvidencePool()
     for credit in concept_credit.values():
         pool.add(credit.facts, credit.weight, False)
-    best_weight = max(weights, default=0.0)
+    best_weight = max(
+        [c.quality if semantic is not None else c.weight for c in concept_credit.values()]
+        + [WEIGHT_REASONED for _ in asked],
+        default=0.0,
+    )
     if expected_points:
-        coverage = _cover_points(expected_points, credited, asked, question_terms, pool)
-        raw = 0.45 * concept_part + 0.55 * coverage.share
+        coverage = _cover_points(expected_points, credited, asked, question_terms, pool, semantic)
+        concept_share = CONCEPT_SHARE if semantic is None else SEMANTIC_CONCEPT_SHARE
+        raw = concept_share * concept_part + (1 - concept_share) * coverage.share
         missing = coverage.missing
+        loosely = coverage.not_covered
         best_weight = max(best_weight, coverage.best_credit)
+    elif semantic is not None:
+        raw = FREE_CONCEPT_SHARE * concept_part + (1 - FREE_CONCEPT_SHARE) * semantic.anchor
+        missing = _generic_missing(dimension, concept_credit)
+        anchored = next((f for f in credited if f.sentence.index == semantic.anchor_sentence), None)
+        if anchored is not None and semantic.anchor >= 0.5:
+            pool.add(anchored, semantic.anchor, True)
+            best_weight = max(best_weight, anchored.quality.weight)
     else:
         raw = concept_part
         missing = _generic_missing(dimension, concept_credit)
 
-    score = _band(raw)
-    if best_weight < WEIGHT_REASONED:
+    if semantic is not None and semantic.answer_raw is not None:
+        raw = (1 - SHRINK) * raw + SHRINK * semantic.answer_raw
+    score = _band(raw, semantic is not None)
+    if best_weight < (WEIGHT_REASONED if semantic is None else EXPLAINED_MIN):
         score = min(score, 2)  # mentioned, never explained
     if best_weight <= WEIGHT_LIST:
         score = 1 if raw < 0.3 else min(score, 2)  # only ever listed
-    if not weights and not pool.candidates:
+    if not weights and not pool.candidates and raw <= 0.0:
         score = 1
     undecided = dimension == "tradeoffs" and score > 2 and not _decides(credited)
     if undecided:
         score = 2  # the rubric's weak signal: lists trade-offs without deciding
 
+    if expected_points and score == 1 and not missing:
+        missing = loosely  # touched on, but too loosely to earn anything: still to do
     evidence = quotes(f.sentence for f in _rank_evidence(dimension, pool.candidates))
     note = ""
     if asked:
@@ -262,4 +376,4 @@ def score_dimension(
         note = "Named the trade-offs but never chose between them."
     elif best_weight and best_weight < WEIGHT_MENTION + 0.01 and score <= 2:
         note = "Mentioned, but never explained why it matters."
-    return DimensionScore(dimension, score, evidence, missing, note)
+    return raw, DimensionScore(dimension, score, evidence, missing, note)

@@ -76,8 +76,18 @@ def render_grade_text(grade: Grade) -> str:
         lines.append(f"Fell back to the offline engine: {grade.fallback.get('reason', '')}")
     for warning in grade.warnings:
         lines.append(f"Warning: {warning}")
-    lines += ["", f"Overall: {grade.overall:.1f} / 4", ""]
+    lines += ["", f"Overall: {grade.overall:.1f} / 4"]
+    if grade.relevance is not None:
+        verdict = "did NOT address the question" if grade.off_topic else "addresses the question"
+        lines.append(f"Relevance: {grade.relevance:.2f} ({verdict})")
+    lines.append("")
     lines += _dimension_lines(grade)
+    if grade.red_flags:
+        lines += ["", "What would worry an interviewer"]
+        for flag in grade.red_flags:
+            when = f" ({clock(flag.start_s)})" if flag.start_s is not None else ""
+            lines.append(f"  {flag.text} [{flag.dimension}]")
+            lines.append(f'    "{flag.quote}"{when}')
     lines += ["", "Pacing"] + _pacing_lines(grade.pacing)
     if grade.follow_up is not None:
         dimension = DIMENSION_BY_ID.get(grade.follow_up.dimension)

@@ -298,6 +298,8 @@ class LLMGrader:
             feedback=output.feedback or offline_grade.feedback,
             engine_version=ENGINE_VERSION,
             warnings=tuple(warnings),
+            relevance=offline_grade.relevance,
+            red_flags=offline_grade.red_flags,
         )
 
 

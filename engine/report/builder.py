@@ -25,6 +25,9 @@ from engine.store.model import (
 )
 from engine.transcript import Transcript
 
+# The heading every format uses for matched red flags (users look for it by name).
+RED_FLAGS_HEADING = "What would worry an interviewer"
+
 # Conversational speech is about 130-160 words per minute (DOMAIN.md); a little slack either way.
 SLOW_WPM = 115.0
 FAST_WPM = 175.0
@@ -37,6 +40,17 @@ class EvidenceItem:
     quote: str
     turn_index: int
     start_s: float | None
+
+
+@dataclass(frozen=True)
+class RedFlagItem:
+    """A mistake an interviewer would mark down, with the quote, its turn and time."""
+
+    text: str
+    quote: str
+    turn_index: int
+    start_s: float | None
+    dimension: str
 
 
 @dataclass(frozen=True)
@@ -139,6 +153,8 @@ class QuestionReport:
     fallback_notices: tuple[str, ...]
     engines: tuple[str, ...]
     next_probe: FollowUpSuggestion | None = None
+    red_flags: tuple[RedFlagItem, ...] = ()
+    relevance_notices: tuple[str, ...] = ()
 
     def dimension(self, dimension_id: str) -> DimensionView | None:
         return next((d for d in self.dimensions if d.id == dimension_id), None)
@@ -207,6 +223,15 @@ def pacing_verdict(pacing: Pacing, duration_s: float, limit: float | None) -> st
     if pacing.allocation_verdict:
         parts.append(pacing.allocation_verdict)
     return " ".join(parts)
+
+
+def relevance_verdict(turn_index: int, grade: Grade) -> str:
+    """The plain sentence every report shows when an answer did not address its question."""
+    relevance = grade.relevance if grade.relevance is not None else 0.0
+    return (
+        f"Answer {turn_index} did not address the question that was asked (relevance "
+        f"{relevance:.2f} of 1), so it was scored as off topic."
+    )
 
 
 def _answer_pacing(turn: Turn, grade: Grade | None, limit: float | None) -> AnswerPacing | None:
@@ -317,6 +342,8 @@ def build_question_report(number: int, record: QuestionRecord) -> QuestionReport
     graded: list[tuple[Turn, Grade]] = []
     notices: list[str] = []
     engines: list[str] = []
+    red_flags: list[RedFlagItem] = []
+    relevance_notices: list[str] = []
     for turn in record.turns:
         if turn.role == ROLE_CLARIFICATION:
             asked = turn.transcript.text if turn.transcript else turn.prompt
@@ -330,6 +357,12 @@ def build_question_report(number: int, record: QuestionRecord) -> QuestionReport
             if grade.fallback:
                 reason = str(grade.fallback.get("reason") or "the LLM engine was unavailable")
                 notices.append(f"Answer {turn.index} was graded by the offline engine: {reason}")
+            red_flags.extend(
+                RedFlagItem(r.text, r.quote, turn.index, r.start_s, r.dimension)
+                for r in grade.red_flags
+            )
+            if grade.off_topic:
+                relevance_notices.append(relevance_verdict(turn.index, grade))
         answers.append(
             AnswerView(
                 turn_index=turn.index,
@@ -373,6 +406,8 @@ def build_question_report(number: int, record: QuestionRecord) -> QuestionReport
         fallback_notices=tuple(notices),
         engines=tuple(engines),
         next_probe=next_probe,
+        red_flags=tuple(red_flags),
+        relevance_notices=tuple(relevance_notices),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from engine.report.builder import (
+    RED_FLAGS_HEADING,
     AnswerView,
     DimensionView,
     QuestionReport,
@@ -171,13 +172,30 @@ def _answer_html(answer: AnswerView, turn: Turn | None) -> str:
     )
 
 
+def _red_flags_html(question: QuestionReport) -> str:
+    """The "What would worry an interviewer" list: each mistake with the words that show it."""
+    if not question.red_flags:
+        return ""
+    items = "".join(
+        f"<li><strong>{escape(r.text)}</strong> <span class='meta'>"
+        f"({escape(dimension_label(r.dimension))}, answer {r.turn_index}"
+        f"{', ' + format_clock(r.start_s) if r.start_s is not None else ''})</span>"
+        f"<blockquote>&ldquo;{escape(r.quote)}&rdquo;</blockquote></li>"
+        for r in question.red_flags
+    )
+    return f"<h3>{RED_FLAGS_HEADING}</h3><ul>{items}</ul>"
+
+
 def _question_html(question: QuestionReport, session: Session) -> str:
     turns = {t.index: t for t in session.turns}
     limit = (
         f" &middot; limit {format_clock(question.time_limit_s)}" if question.time_limit_s else ""
     )
     qid = f" &middot; {escape(question.question_id)}" if question.question_id else ""
-    notices = "".join(f'<div class="notice">{escape(n)}</div>' for n in question.fallback_notices)
+    notices = "".join(
+        f'<div class="notice">{escape(n)}</div>'
+        for n in question.relevance_notices + question.fallback_notices
+    )
     parts = [
         f"<h2>Question {question.number}: {escape(question.text)}</h2>",
         f'<p class="meta">{escape(question.category)}{qid}{limit}</p>',
@@ -187,6 +205,7 @@ def _question_html(question: QuestionReport, session: Session) -> str:
     if question.dimensions:
         parts.append(score_bars_svg(question.dimensions))
         parts.append(_dimension_rows(question))
+    parts.append(_red_flags_html(question))
     if question.follow_ups:
         items = "".join(
             f"<li><strong>{escape(f.probe)}</strong> <span class='meta'>"

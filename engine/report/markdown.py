@@ -8,6 +8,7 @@ Table cells are escaped so a ``|`` in a transcript cannot break the table.
 from __future__ import annotations
 
 from engine.report.builder import (
+    RED_FLAGS_HEADING,
     AnswerView,
     QuestionReport,
     SessionReport,
@@ -121,10 +122,20 @@ def _question_md(question: QuestionReport, turns: dict[int, Turn]) -> list[str]:
         f"_{' · '.join(meta)}_",
         "",
     ]
+    lines.extend(f"> **Off topic:** {notice}\n" for notice in question.relevance_notices)
     lines.extend(f"> **Note:** {notice}\n" for notice in question.fallback_notices)
     lines += [f"**Overall: {_overall(question.overall)}**", ""]
     if question.dimensions:
         lines += _dimensions_md(question) + [""]
+    if question.red_flags:
+        lines += [f"### {RED_FLAGS_HEADING}", ""]
+        for r in question.red_flags:
+            when = f", {format_clock(r.start_s)}" if r.start_s is not None else ""
+            lines.append(
+                f"- **{r.text}** ({dimension_label(r.dimension)}, answer {r.turn_index}{when}): "
+                f"\u201c{r.quote}\u201d"
+            )
+        lines.append("")
     if question.follow_ups:
         lines += ["### Follow-up exchange", ""]
         for f in question.follow_ups:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from engine.errors import SessionError
 from engine.report.builder import (
+    RED_FLAGS_HEADING,
     AnswerView,
     QuestionReport,
     SessionReport,
@@ -214,6 +215,8 @@ def _question(writer: _ReportPDF, question: QuestionReport) -> None:
     if question.time_limit_s:
         meta.append(f"limit {format_clock(question.time_limit_s)}")
     writer.text(" - ".join(meta), size=9, colour=(100, 100, 100))
+    for notice in question.relevance_notices:
+        writer.text(f"Off topic: {notice}", size=10, style="B", colour=(160, 60, 0))
     for notice in question.fallback_notices:
         writer.text(f"Note: {notice}", size=9, style="I", colour=(160, 90, 0))
     overall = "not graded" if question.overall is None else f"{question.overall:.2f} / 4"
@@ -228,6 +231,16 @@ def _question(writer: _ReportPDF, question: QuestionReport) -> None:
             writer.text(f'  {format_clock(e.start_s)} (answer {e.turn_index}) "{e.quote}"', size=9)
         if dim.missing:
             writer.text("  Missed: " + "; ".join(dim.missing), size=9, colour=(138, 59, 18))
+    if question.red_flags:
+        writer.ensure_space(14)
+        writer.text(RED_FLAGS_HEADING, size=11, style="B", colour=(160, 60, 0))
+        for r in question.red_flags:
+            when = f", {format_clock(r.start_s)}" if r.start_s is not None else ""
+            writer.text(
+                f"  {r.text} ({dimension_label(r.dimension)}, answer {r.turn_index}{when}): "
+                f'"{r.quote}"',
+                size=9,
+            )
     for f in question.follow_ups:
         writer.ensure_space(14)
         target = dimension_label(f.dimension) if f.dimension else "probe"

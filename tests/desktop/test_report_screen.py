@@ -396,3 +396,38 @@ def test_retranscribe_with_a_chosen_model_keeps_the_old_transcript(qtbot, screen
         assert len(turn.transcript_history) == 1 and len(turn.gradings) == 2
         assert turn.transcript.text == turn.transcript_history[0].text  # same model, same words
     assert screen.compare_button.isEnabled()
+
+
+def test_red_flags_and_an_off_topic_verdict_are_shown_with_playable_quotes(
+    qtbot, screen, real_session, artifacts_dir
+):
+    """The real graded session, with a red flag and a low relevance set on its main grade (the
+    grader's own red-flag and relevance detection is tested in tests/engine/grading); this test
+    is about how the report screen shows them."""
+    import dataclasses
+
+    from desktop.widgets.red_flag_list import RedFlagList
+    from engine.grading.result import RedFlagHit
+    from engine.report.builder import RED_FLAGS_HEADING
+
+    turn = real_session.turns[0]
+    words = turn.transcript.words
+    quote = turn.transcript.text.split(".")[0]
+    flag = RedFlagHit("optimises watch time alone", quote, words[0].start, "metrics")
+    grade = dataclasses.replace(turn.grade, red_flags=(flag,), relevance=0.2)
+    turn.add_grading(GradingRecord(grade=grade, whisper_model=turn.transcript.model))
+    screen.show_session(real_session)
+    screen.show()
+    labels = " ".join(label.text() for label in screen.findChildren(type(screen.title_label)))
+    assert RED_FLAGS_HEADING in labels
+    from desktop.widgets.banner import Banner
+
+    banners = " ".join(b.message_label.text() for b in screen.findChildren(Banner))
+    assert "did not address the question that was asked" in banners
+    [flags] = screen.findChildren(RedFlagList)
+    assert "optimises watch time alone" in flags.titles[0].text()
+    qtbot.waitExposed(screen)
+    with qtbot.waitSignal(screen.replay_requested, timeout=2000) as blocker:
+        qtbot.mouseClick(flags.quotes[0], Qt.MouseButton.LeftButton)
+    assert blocker.args[1:] == [turn.index, pytest.approx(words[0].start)]
+    save_full_page(screen, artifacts_dir / "report_screen_red_flags.png")

@@ -186,7 +186,7 @@ def test_clarifying_questions_count_toward_problem_framing(grade_text):
 def test_grade_reports_engine_version_feedback_and_next_probe(grade_text):
     import engine
 
-    grade = grade_text("cal-design-podcast-home", ANSWERS["cal-design-podcast-home"]["weak"])
+    grade = grade_text("cal-design-podcast-home", ANSWERS["cal-design-podcast-home"]["ok"])
     data = grade.to_dict()
     assert data["engine"] == "offline"
     assert data["engine_version"] == engine.__version__

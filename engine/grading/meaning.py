@@ -1,0 +1,187 @@
+"""Compare what the answer says with what the question needs, by meaning (sentence embeddings).
+
+The lexical grader counts words, so a paraphrase that shares none of them is missed and a list
+of rubric words is rewarded. Here every answer sentence is cut into clauses of a few words
+(``chunks``: a long spoken sentence carries several ideas, and one vector per sentence blurs
+them), each clause is embedded, and compared by cosine similarity with:
+
+* the question itself: its prompt, context and the facts its interviewer would give when asked
+  (``clarifications``): closeness to these says the clause is about *this* product, its users
+  and its numbers rather than about product questions in general;
+* each expected point, per rubric dimension;
+* each red-flag claim (sentences that commit a typical mistake);
+* for free questions, which have no expected points, the rubric's description of a strong
+  answer on each dimension.
+
+Nothing here decides a score: ``scoring.py``, ``relevance.py`` and ``red_flags.py`` read these
+similarities. Only sentences that may earn credit (not addressed to the grader, not repeats) are
+embedded, at most ``MAX_SENTENCES`` of them, so a 10,000-word transcript stays bounded in time;
+sentences past the cap are graded by their words alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.grading.analysis import AnswerAnalysis
+from engine.grading.embedding import vectors
+from engine.questions.model import Question
+from engine.rubric import DIMENSION_BY_ID
+
+MAX_SENTENCES = 100
+MIN_CHUNK_WORDS = 7
+MIN_TAIL_WORDS = 4
+_CLAUSE_RE = re.compile(
+    r"[,;:\u2014]\s+|\s+-+\s+|\s+(?=(?:so|because|but|and then|which|since|while|whereas|"
+    r"otherwise|unless|then)\s)",
+    re.IGNORECASE,
+)
+
+
+# A clause most of whose word triples were said before repeats earlier speech.
+REPEATED_SHARE = 0.6
+_WORD_RE = re.compile(r"[a-z0-9']+")
+
+
+def _trigrams(text: str) -> list[tuple[str, ...]]:
+    words = _WORD_RE.findall(text.lower())
+    if len(words) < 3:
+        return [tuple(words)] if words else []
+    return [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+
+
+def chunks_of(text: str) -> list[str]:
+    """Clauses of at least ``MIN_CHUNK_WORDS`` words (short pieces join their neighbour)."""
+    pieces = [p.strip() for p in _CLAUSE_RE.split(text) if p and p.strip()]
+    out: list[str] = []
+    current: list[str] = []
+    for piece in pieces:
+        current.append(piece)
+        if len(" ".join(current).split()) >= MIN_CHUNK_WORDS:
+            out.append(" ".join(current))
+            current = []
+    if current:
+        tail = " ".join(current)
+        if out and len(tail.split()) < MIN_TAIL_WORDS:
+            out[-1] = f"{out[-1]} {tail}"
+        else:
+            out.append(tail)
+    return out
+
+
+def profile_texts(question: Question) -> list[str]:
+    """Everything a question is about: its own texts and its expected points."""
+    points = [p for dim_points in question.expected.values() for p in dim_points]
+    return question_texts(question) + points
+
+
+def question_texts(question: Question) -> list[str]:
+    """What the question is about, in its own words: prompt, context, interviewer's facts."""
+    texts = [question.prompt]
+    if question.context:
+        texts.append(question.context)
+    texts.extend(str(reply) for reply in question.clarifications.values())
+    return [t for t in texts if t.strip()]
+
+
+@dataclass(frozen=True)
+class AnswerMeaning:
+    """Similarities between the answer's clauses and the question's texts.
+
+    Attributes:
+        chunk_sentence: for each clause, the index (``Sentence.index``) of its sentence.
+        chunk_texts: the clause texts.
+        question_sim: per clause, the best similarity with the question's own texts.
+        point_sims: dimension -> (points x clauses) similarities with its expected points.
+        anchor_sims: dimension -> per clause similarity with the rubric's "strong" text.
+        claim_sims: one (claims x clauses) array per red flag, in the order given.
+        answer_vector: the unit mean of the clause vectors (what the answer is about overall),
+            or None when nothing was embedded.
+    """
+
+    chunk_sentence: np.ndarray
+    chunk_texts: tuple[str, ...]
+    question_sim: np.ndarray
+    point_sims: dict[str, np.ndarray]
+    anchor_sims: dict[str, np.ndarray]
+    claim_sims: tuple[np.ndarray, ...]
+    answer_vector: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.chunk_texts)
+
+    def sentence_max(self, per_chunk: np.ndarray) -> dict[int, float]:
+        """Reduce a per-clause array to its best value per sentence index."""
+        best: dict[int, float] = {}
+        for sentence, value in zip(self.chunk_sentence.tolist(), per_chunk.tolist(), strict=True):
+            if value > best.get(sentence, -1.0):
+                best[sentence] = value
+        return best
+
+
+def build_meaning(
+    question: Question,
+    analysis: AnswerAnalysis,
+    dimensions: Sequence[str],
+    claims: Sequence[Sequence[str]] = (),
+) -> AnswerMeaning:
+    """Embed the answer's creditable clauses and compare them with the question.
+
+    Raises:
+        EmbeddingUnavailable: the sentence-embedding model cannot be loaded.
+    """
+    chunk_sentence: list[int] = []
+    chunk_texts: list[str] = []
+    seen: set[tuple[str, ...]] = set()
+    for facts in analysis.credited[:MAX_SENTENCES]:
+        if len(facts.tokens) < 2:
+            continue
+        pieces = chunks_of(facts.sentence.text)
+        said_here: list[tuple[str, ...]] = []
+        for chunk in pieces:
+            grams = _trigrams(chunk)
+            if grams and sum(g in seen for g in grams) >= REPEATED_SHARE * len(grams):
+                continue  # said before (perhaps glued to another sentence): adds no meaning
+            said_here.extend(grams)
+            chunk_sentence.append(facts.sentence.index)
+            chunk_texts.append(chunk)
+        seen.update(said_here)
+    asked = question_texts(question)
+    points = {d: list(question.expected.get(d, ())) for d in dimensions}
+    anchors = [DIMENSION_BY_ID[d].strong for d in dimensions]
+    flat_points = [p for d in dimensions for p in points[d]]
+    flat_claims = [c for group in claims for c in group]
+    side = vectors([*asked, *flat_points, *anchors, *flat_claims], cache=True)
+    answer = vectors(chunk_texts) if chunk_texts else np.zeros((0, side.shape[1]), np.float32)
+    sims = side @ answer.T  # (question-side texts) x (clauses)
+    row = 0
+    question_sim = sims[row : row + len(asked)].max(axis=0) if chunk_texts else np.zeros(0)
+    row += len(asked)
+    point_sims: dict[str, np.ndarray] = {}
+    for d in dimensions:
+        point_sims[d] = sims[row : row + len(points[d])]
+        row += len(points[d])
+    anchor_sims = {d: sims[row + i] for i, d in enumerate(dimensions)}
+    row += len(anchors)
+    claim_sims = []
+    for group in claims:
+        claim_sims.append(sims[row : row + len(group)])
+        row += len(group)
+    mean = answer.mean(axis=0) if chunk_texts else None
+    if mean is not None:
+        norm = float(np.linalg.norm(mean))
+        mean = mean / norm if norm > 0 else None
+    return AnswerMeaning(
+        answer_vector=mean,
+        chunk_sentence=np.asarray(chunk_sentence, dtype=np.int64),
+        chunk_texts=tuple(chunk_texts),
+        question_sim=np.asarray(question_sim, dtype=np.float32),
+        point_sims=point_sims,
+        anchor_sims=anchor_sims,
+        claim_sims=tuple(claim_sims),
+    )
