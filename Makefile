@@ -24,6 +24,7 @@ run: setup
 test: setup llm-server-deps
 	$(BIN)/ruff check engine desktop tests bench
 	$(BIN)/ruff format --check engine desktop tests bench
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -ra
 
 setup: system-deps $(STAMP)
@@ -61,6 +62,7 @@ $(LLM_STAMP): $(STAMP)
 lint: setup
 	$(BIN)/ruff check engine desktop tests bench
 	$(BIN)/ruff format --check engine desktop tests bench
+	$(BIN)/lint-imports
 
 demo: setup
 	$(BIN)/mockinterview demo

@@ -30,8 +30,8 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from engine.engines import make_grader  # noqa: E402
 from engine.grading.base import GradeRequest  # noqa: E402
-from engine.grading.offline import OfflineGrader  # noqa: E402
 from engine.questions.bank import load_question_file  # noqa: E402
 from engine.transcript import Segment, Transcript, Word  # noqa: E402
 
@@ -80,7 +80,7 @@ def main() -> int:
     args = parser.parse_args()
     from engine.grading import embedding
 
-    grader = OfflineGrader()
+    grader = make_grader("offline")
     pool = build_requests(args.text_only)
     for request in pool:  # warm caches (compiled patterns, stems) outside the measurement
         grader.grade(request)

@@ -33,6 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.grading_corpus import CorpusAnswer, load_corpus  # noqa: E402
+from engine.engines import make_grader  # noqa: E402
 from engine.grading.base import GradeRequest  # noqa: E402
 from engine.grading.offline import OfflineGrader  # noqa: E402
 from engine.grading.result import Grade  # noqa: E402
@@ -74,7 +75,7 @@ def question_for(answer: CorpusAnswer) -> Question:
 
 
 def grade_all(answers: Sequence[CorpusAnswer], grader: OfflineGrader | None = None) -> list[Graded]:
-    grader = grader or OfflineGrader()
+    grader = grader or make_grader("offline")
     graded = []
     for answer in answers:
         request = GradeRequest(question_for(answer), Transcript.from_text(answer.text))

@@ -1,7 +1,10 @@
 """Pick a grading engine by the name users type (``--engine offline|llm``, the setup screen).
 
-The LLM engine is imported only when asked for, so the offline path never loads the openai
-client. The LLM engine falls back to the offline one by itself and says so in ``Grade.fallback``.
+The registry sits above grading, the interviewer and the LLM engine: it hands the offline grader
+the interviewer's probe policy, so grades carry the next follow-up while grading itself never
+imports the interviewer. The LLM engine is imported only when asked for, so the offline path
+never loads the openai client. The LLM engine falls back to the offline one by itself and says
+so in ``Grade.fallback``.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ def make_grader(engine: str = "offline") -> Grader:
     """
     if engine == "offline":
         from engine.grading.offline import OfflineGrader
+        from engine.interviewer.follow_ups import choose_follow_up
 
-        return OfflineGrader()
+        return OfflineGrader(probe_policy=choose_follow_up)
     if engine == "llm":
         from engine.llm.grader import LLMGrader
 

@@ -20,7 +20,7 @@ everywhere with a warning rather than a guess.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import engine
@@ -108,21 +108,20 @@ def summarise(scores: Sequence[DimensionScore], key_dimensions: Sequence[str] = 
     return text
 
 
-def _suggest_follow_up(
-    request: GradeRequest, scores: Sequence[DimensionScore]
-) -> FollowUpSuggestion | None:
-    """Ask the interviewer policy for the next probe (None while that module is not present)."""
-    try:
-        from engine.interviewer.follow_ups import choose_follow_up
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("engine.interviewer.follow_ups", "engine.interviewer"):
-            raise
-        return None
-    return choose_follow_up(request, scores)
+ProbePolicy = Callable[[GradeRequest, Sequence[DimensionScore]], FollowUpSuggestion | None]
 
 
 class OfflineGrader:
-    """The default grading engine (see the module docstring). Stateless, so thread-safe."""
+    """The default grading engine (see the module docstring). Stateless, so thread-safe.
+
+    Which probe to ask next is the interviewer's decision, not the grader's: ``probe_policy``
+    (the interviewer's ``choose_follow_up``, passed in by ``engine.engines.make_grader``) fills
+    ``Grade.follow_up``. Without one the grade carries no follow-up, and grading never depends
+    on the layer above it.
+    """
+
+    def __init__(self, probe_policy: ProbePolicy | None = None) -> None:
+        self._probe_policy = probe_policy
 
     @property
     def name(self) -> str:
@@ -160,7 +159,7 @@ class OfflineGrader:
             overall=overall,
             dimensions=dimensions,
             pacing=pacing,
-            follow_up=_suggest_follow_up(request, dimensions),
+            follow_up=self._probe_policy(request, dimensions) if self._probe_policy else None,
             feedback=feedback,
             engine_version=engine.__version__,
             warnings=tuple(warnings),

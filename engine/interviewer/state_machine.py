@@ -190,8 +190,9 @@ class Interview:
                     "grader passed in (engine.engines.make_grader)"
                 )
             from engine.grading.offline import OfflineGrader
+            from engine.interviewer.follow_ups import choose_follow_up
 
-            grader = OfflineGrader()
+            grader = OfflineGrader(probe_policy=choose_follow_up)
         self._questions = tuple(questions)
         self._grader = grader
         self._llm_grader: Any = None

@@ -99,8 +99,9 @@ class LLMGrader:
         """
         if offline is None:
             from engine.grading.offline import OfflineGrader
+            from engine.interviewer.follow_ups import choose_follow_up
 
-            offline = OfflineGrader()
+            offline = OfflineGrader(probe_policy=choose_follow_up)
         self.settings = settings
         self._offline = offline
         self._settings_problem = settings_problem

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from grading_calibration import QUESTIONS
 
+from engine.engines import make_grader
 from engine.grading.base import GradeRequest
 from engine.grading.offline import OfflineGrader
 from engine.grading.result import Grade
@@ -16,7 +17,7 @@ from engine.transcript import Transcript
 
 @pytest.fixture(scope="session")
 def grader() -> OfflineGrader:
-    return OfflineGrader()
+    return make_grader("offline")
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from grading_calibration import ANSWERS, QUESTION_IDS, QUESTIONS, instruction_answer
 
+from engine.engines import make_grader
 from engine.grading.base import GradeRequest
-from engine.grading.offline import OfflineGrader
 from engine.rubric import CATEGORIES, applicable_dimensions
 from engine.transcript import Transcript
 
@@ -101,8 +101,8 @@ def test_strong_answer_cites_evidence_for_every_scored_dimension(grade_text):
 def test_grading_is_deterministic():
     question = QUESTIONS["cal-design-podcast-home"]
     transcript = Transcript.from_text(ANSWERS["cal-design-podcast-home"]["ok"])
-    first = OfflineGrader().grade(GradeRequest(question, transcript)).to_dict()
-    second = OfflineGrader().grade(GradeRequest(question, transcript)).to_dict()
+    first = make_grader("offline").grade(GradeRequest(question, transcript)).to_dict()
+    second = make_grader("offline").grade(GradeRequest(question, transcript)).to_dict()
     assert first == second
 
 

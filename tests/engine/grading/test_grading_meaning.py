@@ -11,8 +11,8 @@ import pytest
 
 from bench.grading_corpus import load_corpus
 from bench.grading_quality import CEILINGS, grade_all, pairwise, question_for, spearman
+from engine.engines import make_grader
 from engine.grading.base import GradeRequest
-from engine.grading.offline import OfflineGrader
 from engine.questions.bank import default_bank
 from engine.questions.model import free_question
 from engine.transcript import Transcript
@@ -21,7 +21,7 @@ from engine.transcript import Transcript
 @pytest.fixture(scope="module")
 def tuned():
     """Every tuning-half answer graded once by the real offline grader (real encoder)."""
-    return grade_all(load_corpus("tune"), OfflineGrader())
+    return grade_all(load_corpus("tune"), make_grader("offline"))
 
 
 def test_scores_follow_the_labels_on_the_tuning_half(tuned):

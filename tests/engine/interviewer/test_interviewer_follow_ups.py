@@ -11,8 +11,8 @@ import re
 
 import pytest
 
+from engine.engines import make_grader
 from engine.grading.base import GradeRequest
-from engine.grading.offline import OfflineGrader
 from engine.grading.result import DimensionScore
 from engine.interviewer import generic_probes
 from engine.interviewer.follow_ups import QuotedFollowUp, choose_follow_up, probe_key
@@ -376,7 +376,7 @@ def test_answer_with_no_metrics_is_probed_on_metrics_by_the_real_grader() -> Non
         "watching, liking and sharing, because those outcomes reflect interest. I would train "
         "it daily on the watch logs."
     )
-    grade = OfflineGrader().grade(request(answer, follow_ups_left=2, time_left_s=300.0))
+    grade = make_grader("offline").grade(request(answer, follow_ups_left=2, time_left_s=300.0))
     metrics = grade.dimension("metrics")
     assert metrics is not None and metrics.score is not None and metrics.score <= 2
     follow_up = choose_follow_up(
@@ -450,7 +450,7 @@ def test_probe_on_a_thin_dimension_quotes_the_candidates_own_words() -> None:
         "I would start with a popularity baseline and then rank episodes by what similar "
         "listeners finished."
     )
-    grade = OfflineGrader().grade(request(answer, question=question))
+    grade = make_grader("offline").grade(request(answer, question=question))
     metrics = grade.dimension("metrics")
     assert metrics is not None and metrics.score is not None and metrics.score < 3
     follow_up = choose_follow_up(request(answer, question=question), grade.dimensions)

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from engine.engines import make_grader
-from engine.grading.offline import OfflineGrader
 from engine.interviewer.live_llm import BackgroundGradings, SpokenProbe
 from engine.interviewer.state_machine import Interview, InterviewSettings
 from engine.questions.model import FollowUp, Question
@@ -53,7 +52,7 @@ SETTINGS = InterviewSettings(time_limit_s=300, follow_ups_per_question=1, engine
 
 
 PROBE = "Let us stay on metrics. When could watch time mislead you about quality?"
-QUOTE = "watch time can reward clickbait"
+QUOTE = "I would measure success with watch time"  # verbatim: invented quotes are dropped
 
 
 def _listening(interview: Interview) -> Interview:
@@ -72,7 +71,7 @@ def test_live_probe_is_decided_offline_worded_by_stream_and_the_llm_grade_lands_
         StubReply(content=PROBE, piece_delay_s=0.05),
         StubReply(content=grade_reply({"metrics": 3}, {"metrics": [QUOTE]})),
     )
-    offline_interview = _listening(Interview([QUESTION], SETTINGS, OfflineGrader()))
+    offline_interview = _listening(Interview([QUESTION], SETTINGS, make_grader("offline")))
     offline_action = offline_interview.on_answer(Transcript.from_text(ANSWER, duration_s=20.0))
     interview = _listening(Interview([QUESTION], SETTINGS, make_grader("llm"), live_llm=True))
     gradings = BackgroundGradings(interview.llm_grader)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from engine.grading.offline import OfflineGrader
+from engine.engines import make_grader
 from engine.llm.client import LLMClient
 from engine.llm.follow_ups import FollowUpStream, generate_follow_up, is_repeated_probe
 from engine.llm.grader import LLMGrader
@@ -18,7 +18,7 @@ from tests.fixtures.llm_server import StubReply
 
 
 def _stream(request, settings) -> FollowUpStream:
-    scores = OfflineGrader().grade(request).dimensions
+    scores = make_grader("offline").grade(request).dimensions
     return FollowUpStream(request, scores, client=LLMClient(settings))
 
 
@@ -32,7 +32,7 @@ def test_streamed_question_is_spoken_and_becomes_the_suggestion(stub_llm, feed_r
     assert spoken == [probe]
     assert stream.source == "llm"
     assert stream.suggestion.text == probe
-    offline_choice = OfflineGrader().grade(feed_request).follow_up
+    offline_choice = make_grader("offline").grade(feed_request).follow_up
     assert stream.suggestion.dimension == offline_choice.dimension
     assert "Probe this dimension" in stub_llm.requests[0]["messages"][1]["content"]
     assert stub_llm.requests[0]["stream"] is True
@@ -69,7 +69,7 @@ def test_preamble_is_never_spoken(stub_llm, feed_request):
 
 def test_markdown_reply_is_replaced_by_the_offline_probe(stub_llm, feed_request):
     stub_llm.reply_with(StubReply(content="**Follow-up:**\n- What about *latency*?"))
-    offline_choice = OfflineGrader().grade(feed_request).follow_up
+    offline_choice = make_grader("offline").grade(feed_request).follow_up
 
     stream = _stream(feed_request, stub_settings(stub_llm.base_url))
 
@@ -84,7 +84,7 @@ def test_statement_without_a_question_falls_back(stub_llm, feed_request):
 
     stream = _stream(feed_request, stub_settings(stub_llm.base_url))
 
-    assert list(stream) == [OfflineGrader().grade(feed_request).follow_up.text]
+    assert list(stream) == [make_grader("offline").grade(feed_request).follow_up.text]
     assert stream.source == "offline"
 
 
@@ -103,7 +103,7 @@ def test_probe_already_asked_is_not_repeated(stub_llm, feed_request):
 def test_endpoint_down_gives_the_offline_probe_with_the_reason(closed_port_url, feed_request):
     stream = generate_follow_up(
         feed_request,
-        OfflineGrader().grade(feed_request).dimensions,
+        make_grader("offline").grade(feed_request).dimensions,
         settings=stub_settings(closed_port_url),
     )
 
@@ -161,6 +161,6 @@ def test_grader_hands_out_follow_up_streams_on_its_own_endpoint(stub_llm, feed_r
     probe = "Which guardrail metric would make you stop the launch?"
     stub_llm.reply_with(StubReply(content=probe))
     grader = LLMGrader(stub_settings(stub_llm.base_url))
-    scores = OfflineGrader().grade(feed_request).dimensions
+    scores = make_grader("offline").grade(feed_request).dimensions
 
     assert list(grader.follow_up_stream(feed_request, scores)) == [probe]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.grading.offline import OfflineGrader
+from engine.engines import make_grader
 from engine.llm.client import LLMClient, status_of, test_connection
 from engine.llm.follow_ups import FollowUpStream
 from engine.llm.grader import LLMGrader, remembered_style
@@ -65,7 +65,7 @@ def test_real_server_rejects_json_schema_so_auto_style_must_switch(real_settings
 
 
 def test_real_grade_is_schema_valid_verbatim_and_bounded(real_settings, feed_request):
-    offline = OfflineGrader().grade(feed_request)
+    offline = make_grader("offline").grade(feed_request)
 
     grade = LLMGrader(real_settings).grade(feed_request)
 
@@ -87,7 +87,7 @@ def test_real_grade_is_schema_valid_verbatim_and_bounded(real_settings, feed_req
 
 
 def test_real_follow_up_streams_a_question_from_the_server(real_settings, feed_request):
-    scores = OfflineGrader().grade(feed_request).dimensions
+    scores = make_grader("offline").grade(feed_request).dimensions
     stream = FollowUpStream(feed_request, scores, client=LLMClient(real_settings))
 
     spoken = list(stream)
