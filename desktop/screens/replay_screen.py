@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.widgets.stage_timeline import mmss
 from desktop.widgets.transcript_view import TranscriptView
 from desktop.workers import run_in_background
+from engine.clock import mmss
 from engine.store.model import ROLE_FOLLOW_UP, Session, Turn
 
 SPEEDS = (1.0, 1.25, 1.5)

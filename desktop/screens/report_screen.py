@@ -42,9 +42,10 @@ from desktop.widgets.practice_sections import (
 )
 from desktop.widgets.red_flag_list import RedFlagList
 from desktop.widgets.score_chart import ScoreBar, ScoreChart, dimension_color, dimension_label
-from desktop.widgets.stage_timeline import StageTimeline, mmss
+from desktop.widgets.stage_timeline import StageTimeline
 from desktop.widgets.trend_chart import TrendChart, TrendSeries
 from desktop.workers import run_in_background
+from engine.clock import mmss
 from engine.report.builder import (
     RED_FLAGS_HEADING,
     AnswerView,

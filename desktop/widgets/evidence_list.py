@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QPainter, QPalette, QPe
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.widgets.score_chart import dimension_color, dimension_label, score_text
-from desktop.widgets.stage_timeline import mmss
+from engine.clock import mmss
 from engine.report.builder import DimensionView, EvidenceItem
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.theme import scaled_font
-from desktop.widgets.stage_timeline import mmss
+from engine.clock import mmss
 from engine.practice.loop import LoopReport
 from engine.practice.retry import AttemptComparison
 from engine.practice.study_card import StudyCard
@@ -143,7 +143,9 @@ class LoopSummaryView(QFrame):
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(
             _text(
-                f"{loop.title}: {mmss(loop.used_s)} used of {mmss(loop.total_s)}", self, bold=True
+                f"{loop.title}: {mmss(loop.used_s)} used of {mmss(loop.total_s)}",
+                self,
+                bold=True,
             )
         )
         self.verdict_label = _text(loop.verdict, self)

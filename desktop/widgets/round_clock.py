@@ -12,7 +12,7 @@ import time
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from desktop.widgets.stage_timeline import mmss
+from engine.clock import mmss
 
 TICK_MS = 500
 AMBER_SHARE = 0.2

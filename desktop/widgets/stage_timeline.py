@@ -15,15 +15,10 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from desktop.widgets.score_chart import dimension_color, dimension_label, draw_focus_frame, muted
 from desktop.widgets.trend_chart import time_ticks
+from engine.clock import mmss
 from engine.grading.result import Stage
 
 _OVERTIME = QColor("#d62728")
-
-
-def mmss(seconds: float) -> str:
-    """Seconds as m:ss, the way interview clocks show time."""
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class StageTimeline(QWidget):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from engine.clock import mmss
 from engine.grading.result import Stage
 from engine.rubric import DIMENSION_BY_ID
 
@@ -26,12 +27,6 @@ DOMINANT_SHARE = 0.5
 RUSHED_SHARE = 0.1
 OVER_LIMIT_GRACE_S = 10.0
 UNDERUSED_SHARE = 0.4
-
-
-def clock(seconds: float) -> str:
-    """Seconds as m:ss, the way a timer shows them."""
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def stage_name(dimension: str) -> str:
@@ -82,11 +77,11 @@ def allocation_verdict(
         late = list(dict.fromkeys(late))[:3]
         if late:
             parts.append(
-                f"Ran {clock(over)} over the {clock(time_limit_s)} limit before reaching "
+                f"Ran {mmss(over)} over the {mmss(time_limit_s)} limit before reaching "
                 f"{_join(late)}."
             )
         else:
-            parts.append(f"Ran {clock(over)} over the {clock(time_limit_s)} limit.")
+            parts.append(f"Ran {mmss(over)} over the {mmss(time_limit_s)} limit.")
     if not stages or staged_total <= 0:
         parts.append("Too little content to tell where the time went.")
         return " ".join(parts)
@@ -101,7 +96,7 @@ def allocation_verdict(
     ]
     if share > DOMINANT_SHARE and len(spent) > 1 or share > 0.75 and never:
         sentence = (
-            f"More than half of the time ({clock(spent[dominant])} of {clock(staged_total)}) "
+            f"More than half of the time ({mmss(spent[dominant])} of {mmss(staged_total)}) "
             f"went to {stage_name(dominant)}"
         )
         tails = []
@@ -114,15 +109,15 @@ def allocation_verdict(
         parts.append(f"The answer never reached {_join(never)}.")
     elif rushed:
         rushed_ids = [d for d in (key or list(spent)) if stage_name(d) in rushed]
-        times = ", ".join(clock(spent[d]) for d in rushed_ids)
+        times = ", ".join(mmss(spent[d]) for d in rushed_ids)
         each = " each" if len(rushed) > 1 else ""
         parts.append(
             f"{_join(rushed).capitalize()} got under a tenth of the time{each} ({times}); "
             "give them more room."
         )
     if not parts:
-        spread = ", ".join(f"{stage_name(d)} {clock(s)}" for d, s in spent.items())
-        limit = f" within the {clock(time_limit_s)} limit" if time_limit_s else ""
+        spread = ", ".join(f"{stage_name(d)} {mmss(s)}" for d, s in spent.items())
+        limit = f" within the {mmss(time_limit_s)} limit" if time_limit_s else ""
         parts.append(f"Time was spread sensibly{limit}: {spread}.")
     if (
         time_limit_s
@@ -130,7 +125,7 @@ def allocation_verdict(
         and not any(p.startswith("Ran") for p in parts)
     ):
         parts.append(
-            f"Used only {clock(duration_s)} of the {clock(time_limit_s)} limit; "
+            f"Used only {mmss(duration_s)} of the {mmss(time_limit_s)} limit; "
             "there was room to go deeper."
         )
     if estimated:

@@ -7,7 +7,8 @@ then the probe the interviewer would ask next.
 
 from __future__ import annotations
 
-from engine.grading.allocation import clock, stage_name
+from engine.clock import mmss
+from engine.grading.allocation import stage_name
 from engine.grading.result import Grade, Pacing
 from engine.rubric import DIMENSION_BY_ID, SCORE_LABELS
 
@@ -23,7 +24,7 @@ def _dimension_lines(grade: Grade) -> list[str]:
             continue
         lines.append(f"{label:<{_LABEL_WIDTH}} {dim.score}/4 {SCORE_LABELS.get(dim.score, '')}")
         for evidence in dim.evidence:
-            when = f" ({clock(evidence.start_s)})" if evidence.start_s is not None else ""
+            when = f" ({mmss(evidence.start_s)})" if evidence.start_s is not None else ""
             lines.append(f'    "{evidence.quote}"{when}')
         if dim.note:
             lines.append(f"    Note: {dim.note}")
@@ -33,25 +34,25 @@ def _dimension_lines(grade: Grade) -> list[str]:
 
 
 def _pacing_lines(pacing: Pacing) -> list[str]:
-    limit = f" of a {clock(pacing.time_limit_s)} limit" if pacing.time_limit_s else ""
+    limit = f" of a {mmss(pacing.time_limit_s)} limit" if pacing.time_limit_s else ""
     speed = f", {pacing.wpm:.0f} words per minute" if pacing.wpm > 0 else ""
     first = (
         f", first word after {pacing.time_to_first_word_s:.1f} s"
         if pacing.time_to_first_word_s is not None
         else ""
     )
-    lines = [f"  Duration {clock(pacing.duration_s)}{limit}, {pacing.words} words{speed}{first}"]
+    lines = [f"  Duration {mmss(pacing.duration_s)}{limit}, {pacing.words} words{speed}{first}"]
     if pacing.fillers:
         detail = ", ".join(f"{name} {count}" for name, count in pacing.fillers.items())
         lines.append(f"  Filler words: {pacing.filler_count} ({detail})")
     else:
         lines.append("  Filler words: none")
     if pacing.pause_spans:
-        spans = ", ".join(f"{clock(a)}-{clock(b)}" for a, b in pacing.pause_spans[:6])
+        spans = ", ".join(f"{mmss(a)}-{mmss(b)}" for a, b in pacing.pause_spans[:6])
         lines.append(f"  Long pauses: {pacing.long_pauses} ({spans})")
     if pacing.stages:
         timeline = " | ".join(
-            f"{stage_name(s.dimension)} {clock(s.start_s)}-{clock(s.end_s)}" for s in pacing.stages
+            f"{stage_name(s.dimension)} {mmss(s.start_s)}-{mmss(s.end_s)}" for s in pacing.stages
         )
         lines.append(f"  Stages: {timeline}")
     if pacing.allocation_verdict:
@@ -85,7 +86,7 @@ def render_grade_text(grade: Grade) -> str:
     if grade.red_flags:
         lines += ["", "What would worry an interviewer"]
         for flag in grade.red_flags:
-            when = f" ({clock(flag.start_s)})" if flag.start_s is not None else ""
+            when = f" ({mmss(flag.start_s)})" if flag.start_s is not None else ""
             lines.append(f"  {flag.text} [{flag.dimension}]")
             lines.append(f'    "{flag.quote}"{when}')
     lines += ["", "Pacing"] + _pacing_lines(grade.pacing)

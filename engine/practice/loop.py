@@ -253,20 +253,19 @@ def build_loop_report(session: Session, report: SessionReport | None = None) -> 
 
 def format_loop_report(loop: LoopReport) -> str:
     """The loop report as plain text (the CLI, the Markdown export)."""
-    from engine.report.builder import format_clock
+    from engine.clock import mmss
 
     lines = [
-        f"{loop.title}: {format_clock(loop.used_s)} used of {format_clock(loop.total_s)}",
+        f"{loop.title}: {mmss(loop.used_s)} used of {mmss(loop.total_s)}",
         loop.verdict,
         "Across the round:",
     ]
     lines.extend(f"  - {d.verdict} (mean {d.mean:.1f})" for d in loop.dimensions)
     lines.append("Where the time went:")
     for t in loop.times:
-        over = f", {format_clock(t.over_s)} over its share" if t.over_s else ""
+        over = f", {mmss(t.over_s)} over its share" if t.over_s else ""
         score = f", {t.overall:.1f}/4" if t.overall is not None else ", not graded"
         lines.append(
-            f"  {t.number}. {t.category}: {format_clock(t.spent_s)} of "
-            f"{format_clock(t.budget_s)}{over}{score}"
+            f"  {t.number}. {t.category}: {mmss(t.spent_s)} of {mmss(t.budget_s)}{over}{score}"
         )
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from engine.clock import mmss
 from engine.grading.result import FollowUpSuggestion, Grade, Pacing, Stage
 from engine.rubric import DIMENSION_BY_ID, applicable_dimensions
 from engine.store.model import (
@@ -88,7 +89,7 @@ class AnswerPacing:
     @property
     def filler_times_text(self) -> str:
         """Each timed filler as "um 0:12, uh 0:40" (empty when none has a time)."""
-        return ", ".join(f"{kind} {format_clock(start)}" for start, kind in self.filler_times)
+        return ", ".join(f"{kind} {mmss(start)}" for start, kind in self.filler_times)
 
 
 @dataclass(frozen=True)
@@ -188,14 +189,6 @@ class SessionReport:
         return {k: sum(v) / len(v) for k, v in totals.items()}
 
 
-def format_clock(seconds: float | None) -> str:
-    """Seconds as m:ss (the way timestamps appear in every report format); "--:--" if unknown."""
-    if seconds is None:
-        return "--:--"
-    total = max(0, int(seconds))  # floor: a quote at 3.7 s starts during 0:03
-    return f"{total // 60}:{total % 60:02d}"
-
-
 def dimension_label(dimension_id: str) -> str:
     """The rubric label of a dimension id; unknown ids (from a newer app) stay readable."""
     dim = DIMENSION_BY_ID.get(dimension_id)
@@ -208,11 +201,9 @@ def pacing_verdict(pacing: Pacing, duration_s: float, limit: float | None) -> st
     if limit:
         over = duration_s - limit
         if over > 0:
-            parts.append(f"{format_clock(over)} over the {format_clock(limit)} limit.")
+            parts.append(f"{mmss(over)} over the {mmss(limit)} limit.")
         else:
-            parts.append(
-                f"Within the {format_clock(limit)} limit ({format_clock(-over)} to spare)."
-            )
+            parts.append(f"Within the {mmss(limit)} limit ({mmss(-over)} to spare).")
     if pacing.words:
         if pacing.wpm < SLOW_WPM:
             parts.append(f"Slow pace ({pacing.wpm:.0f} wpm).")
@@ -239,7 +230,7 @@ def _answer_pacing(turn: Turn, grade: Grade | None, limit: float | None) -> Answ
         if turn.duration_s <= 0:
             return None
         over = max(0.0, turn.duration_s - limit) if limit else 0.0
-        verdict = f"{format_clock(over)} over the limit." if over else ""
+        verdict = f"{mmss(over)} over the limit." if over else ""
         return AnswerPacing(
             turn.index, turn.duration_s, limit, over, 0, 0.0, 0, {}, 0, None, (), verdict
         )

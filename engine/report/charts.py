@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from engine.clock import mmss
 from engine.grading.result import Stage
-from engine.report.builder import DimensionView, dimension_label, format_clock
+from engine.report.builder import DimensionView, dimension_label
 from engine.rubric import DIMENSION_IDS, SCORE_MAX
 
 # One colour per dimension, the same in every chart and legend.
@@ -96,10 +97,7 @@ def stage_timeline_svg(
     ]
     for stage in stages:
         x0, x1 = x_of(stage.start_s), x_of(stage.end_s)
-        title = (
-            f"{dimension_label(stage.dimension)}: {format_clock(stage.start_s)}"
-            f"-{format_clock(stage.end_s)}"
-        )
+        title = f"{dimension_label(stage.dimension)}: {mmss(stage.start_s)}-{mmss(stage.end_s)}"
         parts.append(
             f'<rect x="{x0:.1f}" y="{top}" width="{max(1.0, x1 - x0):.1f}" height="{bar_h}" '
             f'fill="{colour_of(stage.dimension)}"><title>{escape(title)}</title></rect>'
@@ -112,7 +110,7 @@ def stage_timeline_svg(
         parts.append(
             f'<line x1="{x:.1f}" y1="{top + bar_h}" x2="{x:.1f}" y2="{top + bar_h + 4}" '
             f'stroke="#888"/><text x="{x:.1f}" y="{top + bar_h + 15}" font-size="10" '
-            f'text-anchor="{anchor}" fill="#666">{format_clock(t)}</text>'
+            f'text-anchor="{anchor}" fill="#666">{mmss(t)}</text>'
         )
         t += step
     if limit_s:
@@ -121,7 +119,7 @@ def stage_timeline_svg(
             f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{top + bar_h + 4}" '
             f'stroke="#c9302c" stroke-width="2" stroke-dasharray="4 2"/>'
             f'<text x="{x - 4:.1f}" y="{top - 6}" font-size="10" text-anchor="end" '
-            f'fill="#c9302c">limit {format_clock(limit_s)}</text>'
+            f'fill="#c9302c">limit {mmss(limit_s)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

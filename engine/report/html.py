@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from engine.clock import mmss
 from engine.report.builder import (
     RED_FLAGS_HEADING,
     AnswerView,
@@ -17,7 +18,6 @@ from engine.report.builder import (
     SessionReport,
     build_report,
     dimension_label,
-    format_clock,
 )
 from engine.report.charts import score_bars_svg, stage_legend_html, stage_timeline_svg
 from engine.report.compare import compare_gradings
@@ -60,7 +60,7 @@ def _dimension_rows(question: QuestionReport) -> str:
     rows = []
     for dim in question.dimensions:
         evidence = "".join(
-            f'<li><span class="ts">{format_clock(e.start_s)}</span> answer {e.turn_index}: '
+            f'<li><span class="ts">{mmss(e.start_s)}</span> answer {e.turn_index}: '
             f"&ldquo;{escape(e.quote)}&rdquo;</li>"
             for e in dim.evidence
         )
@@ -87,18 +87,18 @@ def _pacing_html(answer: AnswerView) -> str:
     pacing = answer.pacing
     if pacing is None:
         return "<p class='meta'>No timing for this answer.</p>"
-    limit = format_clock(pacing.time_limit_s) if pacing.time_limit_s else "none"
+    limit = mmss(pacing.time_limit_s) if pacing.time_limit_s else "none"
     over = (
-        f' <strong class="s1">({format_clock(pacing.over_limit_s)} over)</strong>'
+        f' <strong class="s1">({mmss(pacing.over_limit_s)} over)</strong>'
         if pacing.over_limit_s > 0
         else ""
     )
     fillers = ", ".join(f"{escape(k)} &times;{v}" for k, v in pacing.fillers.items())
-    first = format_clock(pacing.time_to_first_word_s)
+    first = mmss(pacing.time_to_first_word_s)
     table = (
         "<table><tr><th>Duration / limit</th><th>Words per minute</th><th>Fillers</th>"
         "<th>Long pauses</th><th>First word after</th></tr>"
-        f"<tr><td>{format_clock(pacing.duration_s)} / {limit}{over}</td>"
+        f"<tr><td>{mmss(pacing.duration_s)} / {limit}{over}</td>"
         f"<td>{pacing.wpm:.0f}</td><td>{pacing.filler_count}"
         f"{' (' + fillers + ')' if fillers else ''}</td><td>{pacing.long_pauses}</td>"
         f"<td>{first}</td></tr></table>"
@@ -121,7 +121,7 @@ def _transcript_html(answer: AnswerView) -> str:
         return "<p class='meta'>No transcript (not transcribed yet, or nothing was said).</p>"
     lines = []
     for segment in transcript.segments:
-        stamp = format_clock(segment.start) if transcript.has_word_timings else ""
+        stamp = mmss(segment.start) if transcript.has_word_timings else ""
         prefix = f'<span class="ts">[{stamp}]</span> ' if stamp else ""
         lines.append(f"<p>{prefix}{escape(segment.text.strip())}</p>")
     return f'<div class="transcript">{"".join(lines)}</div>'
@@ -179,7 +179,7 @@ def _red_flags_html(question: QuestionReport) -> str:
     items = "".join(
         f"<li><strong>{escape(r.text)}</strong> <span class='meta'>"
         f"({escape(dimension_label(r.dimension))}, answer {r.turn_index}"
-        f"{', ' + format_clock(r.start_s) if r.start_s is not None else ''})</span>"
+        f"{', ' + mmss(r.start_s) if r.start_s is not None else ''})</span>"
         f"<blockquote>&ldquo;{escape(r.quote)}&rdquo;</blockquote></li>"
         for r in question.red_flags
     )
@@ -188,9 +188,7 @@ def _red_flags_html(question: QuestionReport) -> str:
 
 def _question_html(question: QuestionReport, session: Session) -> str:
     turns = {t.index: t for t in session.turns}
-    limit = (
-        f" &middot; limit {format_clock(question.time_limit_s)}" if question.time_limit_s else ""
-    )
+    limit = f" &middot; limit {mmss(question.time_limit_s)}" if question.time_limit_s else ""
     qid = f" &middot; {escape(question.question_id)}" if question.question_id else ""
     notices = "".join(
         f'<div class="notice">{escape(n)}</div>'

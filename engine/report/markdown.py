@@ -7,6 +7,7 @@ Table cells are escaped so a ``|`` in a transcript cannot break the table.
 
 from __future__ import annotations
 
+from engine.clock import mmss
 from engine.report.builder import (
     RED_FLAGS_HEADING,
     AnswerView,
@@ -14,7 +15,6 @@ from engine.report.builder import (
     SessionReport,
     build_report,
     dimension_label,
-    format_clock,
 )
 from engine.report.compare import compare_gradings
 from engine.rubric import SCORE_LABELS
@@ -37,7 +37,7 @@ def _dimensions_md(question: QuestionReport) -> list[str]:
     lines = ["| Dimension | Score | Evidence | Missed |", "|---|---|---|---|"]
     for dim in question.dimensions:
         evidence = "<br>".join(
-            _cell(f"{format_clock(e.start_s)} (answer {e.turn_index}) \u201c{e.quote}\u201d")
+            _cell(f"{mmss(e.start_s)} (answer {e.turn_index}) \u201c{e.quote}\u201d")
             for e in dim.evidence
         )
         missing = "<br>".join(_cell(m) for m in dim.missing)
@@ -49,23 +49,23 @@ def _pacing_md(answer: AnswerView) -> list[str]:
     pacing = answer.pacing
     if pacing is None:
         return ["_No timing for this answer._"]
-    limit = format_clock(pacing.time_limit_s) if pacing.time_limit_s else "none"
-    over = f" ({format_clock(pacing.over_limit_s)} over)" if pacing.over_limit_s > 0 else ""
+    limit = mmss(pacing.time_limit_s) if pacing.time_limit_s else "none"
+    over = f" ({mmss(pacing.over_limit_s)} over)" if pacing.over_limit_s > 0 else ""
     fillers = ", ".join(f"{k} x{v}" for k, v in pacing.fillers.items())
     lines = [
-        f"- Duration: {format_clock(pacing.duration_s)} / limit {limit}{over}",
+        f"- Duration: {mmss(pacing.duration_s)} / limit {limit}{over}",
         f"- Pace: {pacing.wpm:.0f} words per minute ({pacing.words} words)",
         f"- Fillers: {pacing.filler_count}" + (f" ({fillers})" if fillers else ""),
         *([f"- Fillers at: {pacing.filler_times_text}"] if pacing.filler_times else []),
         f"- Long pauses: {pacing.long_pauses}; first word after "
-        f"{format_clock(pacing.time_to_first_word_s)}",
+        f"{mmss(pacing.time_to_first_word_s)}",
     ]
     if pacing.verdict:
         lines.append(f"- Verdict: {pacing.verdict}")
     if pacing.stages:
         lines.append("- Time per stage:")
         lines.extend(
-            f"  - {format_clock(s.start_s)}-{format_clock(s.end_s)} "
+            f"  - {mmss(s.start_s)}-{mmss(s.end_s)} "
             f"{dimension_label(s.dimension)} ({s.end_s - s.start_s:.0f}s)"
             for s in pacing.stages
         )
@@ -78,7 +78,7 @@ def _transcript_md(answer: AnswerView) -> list[str]:
         return ["_No transcript (not transcribed yet, or nothing was said)._"]
     lines = []
     for segment in transcript.segments:
-        stamp = f"`[{format_clock(segment.start)}]` " if transcript.has_word_timings else ""
+        stamp = f"`[{mmss(segment.start)}]` " if transcript.has_word_timings else ""
         lines.append(f"> {stamp}{segment.text.strip()}")
         lines.append(">")
     return lines[:-1]
@@ -115,7 +115,7 @@ def _question_md(question: QuestionReport, turns: dict[int, Turn]) -> list[str]:
     if question.question_id:
         meta.append(question.question_id)
     if question.time_limit_s:
-        meta.append(f"limit {format_clock(question.time_limit_s)}")
+        meta.append(f"limit {mmss(question.time_limit_s)}")
     lines = [
         f"## Question {question.number}: {question.text}",
         "",
@@ -130,7 +130,7 @@ def _question_md(question: QuestionReport, turns: dict[int, Turn]) -> list[str]:
     if question.red_flags:
         lines += [f"### {RED_FLAGS_HEADING}", ""]
         for r in question.red_flags:
-            when = f", {format_clock(r.start_s)}" if r.start_s is not None else ""
+            when = f", {mmss(r.start_s)}" if r.start_s is not None else ""
             lines.append(
                 f"- **{r.text}** ({dimension_label(r.dimension)}, answer {r.turn_index}{when}): "
                 f"\u201c{r.quote}\u201d"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.clock import mmss
 from engine.errors import SessionError
 from engine.report.builder import (
     RED_FLAGS_HEADING,
@@ -18,7 +19,6 @@ from engine.report.builder import (
     SessionReport,
     build_report,
     dimension_label,
-    format_clock,
 )
 from engine.report.charts import SCORE_COLOURS, colour_of
 from engine.report.compare import compare_gradings
@@ -130,12 +130,12 @@ class _ReportPDF:
             pdf.line(x, y - 1, x, y + 7)
             pdf.set_text_color(201, 48, 44)
             pdf.set_xy(x - 12, y + 6.5)
-            pdf.cell(24, 3, f"limit {format_clock(pacing.time_limit_s)}", align="C")
+            pdf.cell(24, 3, f"limit {mmss(pacing.time_limit_s)}", align="C")
             pdf.set_line_width(0.2)
             pdf.set_draw_color(0, 0, 0)
         pdf.set_xy(MARGIN, y + 11)
         legend = ", ".join(
-            f"{dimension_label(s.dimension)} {format_clock(s.start_s)}-{format_clock(s.end_s)}"
+            f"{dimension_label(s.dimension)} {mmss(s.start_s)}-{mmss(s.end_s)}"
             for s in pacing.stages
         )
         if legend:
@@ -159,12 +159,12 @@ def _answer(writer: _ReportPDF, answer: AnswerView) -> None:
         writer.text(grade.feedback, size=9)
     pacing = answer.pacing
     if pacing is not None:
-        limit = format_clock(pacing.time_limit_s) if pacing.time_limit_s else "none"
-        over = f" ({format_clock(pacing.over_limit_s)} over)" if pacing.over_limit_s > 0 else ""
+        limit = mmss(pacing.time_limit_s) if pacing.time_limit_s else "none"
+        over = f" ({mmss(pacing.over_limit_s)} over)" if pacing.over_limit_s > 0 else ""
         writer.text(
-            f"Pacing: {format_clock(pacing.duration_s)} / limit {limit}{over}; "
+            f"Pacing: {mmss(pacing.duration_s)} / limit {limit}{over}; "
             f"{pacing.wpm:.0f} wpm; {pacing.filler_count} fillers; {pacing.long_pauses} long "
-            f"pauses; first word after {format_clock(pacing.time_to_first_word_s)}",
+            f"pauses; first word after {mmss(pacing.time_to_first_word_s)}",
             size=9,
         )
         if pacing.verdict:
@@ -176,7 +176,7 @@ def _answer(writer: _ReportPDF, answer: AnswerView) -> None:
         writer.text("No transcript (not transcribed yet, or nothing was said).", size=9)
     else:
         for segment in transcript.segments:
-            stamp = f"[{format_clock(segment.start)}] " if transcript.has_word_timings else ""
+            stamp = f"[{mmss(segment.start)}] " if transcript.has_word_timings else ""
             writer.text(f"{stamp}{segment.text.strip()}", size=9)
     if len(answer.gradings) >= 2:
         _comparison(writer, answer)
@@ -213,7 +213,7 @@ def _question(writer: _ReportPDF, question: QuestionReport) -> None:
     if question.question_id:
         meta.append(question.question_id)
     if question.time_limit_s:
-        meta.append(f"limit {format_clock(question.time_limit_s)}")
+        meta.append(f"limit {mmss(question.time_limit_s)}")
     writer.text(" - ".join(meta), size=9, colour=(100, 100, 100))
     for notice in question.relevance_notices:
         writer.text(f"Off topic: {notice}", size=10, style="B", colour=(160, 60, 0))
@@ -228,14 +228,14 @@ def _question(writer: _ReportPDF, question: QuestionReport) -> None:
         writer.ensure_space(12)
         writer.text(f"{dim.label}: {score}", size=10, style="B")
         for e in dim.evidence:
-            writer.text(f'  {format_clock(e.start_s)} (answer {e.turn_index}) "{e.quote}"', size=9)
+            writer.text(f'  {mmss(e.start_s)} (answer {e.turn_index}) "{e.quote}"', size=9)
         if dim.missing:
             writer.text("  Missed: " + "; ".join(dim.missing), size=9, colour=(138, 59, 18))
     if question.red_flags:
         writer.ensure_space(14)
         writer.text(RED_FLAGS_HEADING, size=11, style="B", colour=(160, 60, 0))
         for r in question.red_flags:
-            when = f", {format_clock(r.start_s)}" if r.start_s is not None else ""
+            when = f", {mmss(r.start_s)}" if r.start_s is not None else ""
             writer.text(
                 f"  {r.text} ({dimension_label(r.dimension)}, answer {r.turn_index}{when}): "
                 f'"{r.quote}"',

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.report.builder import build_report, format_clock
+from engine.clock import mmss
+from engine.report.builder import build_report
 from engine.report.compare import compare_gradings
 from engine.store.model import GradingRecord
 from tests.engine.store.factories import (
@@ -116,10 +117,10 @@ def test_two_gradings_side_by_side_mark_the_current_one(session):
 
 
 def test_clock_format():
-    assert format_clock(0) == "0:00"
-    assert format_clock(3.7) == "0:03"
-    assert format_clock(125) == "2:05"
-    assert format_clock(None) == "--:--"
+    assert mmss(0) == "0:00"
+    assert mmss(3.7) == "0:03"
+    assert mmss(125) == "2:05"
+    assert mmss(None) == "--:--"
 
 
 def test_comparing_needs_two_gradings(session):
