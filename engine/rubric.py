@@ -96,3 +96,9 @@ SCORE_LABELS = {1: "missing", 2: "weak", 3: "solid", 4: "strong"}
 def applicable_dimensions(category: str) -> tuple[str, ...]:
     """Dimensions scored for a category: ``diagnosis`` only applies to diagnose questions."""
     return tuple(d for d in DIMENSION_IDS if d != "diagnosis" or category == "diagnose")
+
+
+def dimension_label(dimension_id: str) -> str:
+    """The rubric label of a dimension id; an unknown id (from a newer app) stays readable."""
+    dim = DIMENSION_BY_ID.get(dimension_id)
+    return dim.label if dim else dimension_id.replace("_", " ").capitalize()

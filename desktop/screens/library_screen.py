@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.library_controller import LibraryController
 from desktop.widgets.question_attempts import QuestionAttemptsView
-from desktop.widgets.score_chart import dimension_color, dimension_label
+from desktop.widgets.score_chart import dimension_color
 from desktop.widgets.trend_chart import TrendChart, TrendSeries
 from desktop.workers import run_in_background
-from engine.rubric import CATEGORIES, DIMENSION_IDS
+from engine.rubric import CATEGORIES, DIMENSION_IDS, dimension_label
 
 _CORRUPT = QColor("#d62728")
 _INTERRUPTED = QColor("#c77c02")

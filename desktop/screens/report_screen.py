@@ -41,7 +41,7 @@ from desktop.widgets.practice_sections import (
     StudyCardView,
 )
 from desktop.widgets.red_flag_list import RedFlagList
-from desktop.widgets.score_chart import ScoreBar, ScoreChart, dimension_color, dimension_label
+from desktop.widgets.score_chart import ScoreBar, ScoreChart, dimension_color
 from desktop.widgets.stage_timeline import StageTimeline
 from desktop.widgets.trend_chart import TrendChart, TrendSeries
 from desktop.workers import run_in_background
@@ -53,7 +53,7 @@ from engine.report.builder import (
     SessionReport,
     build_report,
 )
-from engine.rubric import CATEGORIES
+from engine.rubric import CATEGORIES, dimension_label
 from engine.store.model import ROLE_FOLLOW_UP, STATUS_INTERRUPTED, Session
 
 _EXPORT_FILTERS = {"html": "HTML page (*.html)", "md": "Markdown (*.md)", "pdf": "PDF (*.pdf)"}

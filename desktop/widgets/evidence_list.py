@@ -13,9 +13,10 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop.widgets.score_chart import dimension_color, dimension_label, score_text
+from desktop.widgets.score_chart import dimension_color, score_text
 from engine.clock import mmss
 from engine.report.builder import DimensionView, EvidenceItem
+from engine.rubric import dimension_label
 
 
 class QuoteLink(QLabel):

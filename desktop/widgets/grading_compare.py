@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.widgets.score_chart import dimension_label
+from engine.rubric import dimension_label
 from engine.store.model import GradingRecord, Session, Turn
 
 _BETTER = QColor("#2e8b57")

@@ -13,8 +13,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from desktop.widgets.evidence_list import QuoteLink
-from desktop.widgets.score_chart import dimension_label
 from engine.report.builder import EvidenceItem, RedFlagItem
+from engine.rubric import dimension_label
 
 
 class RedFlagList(QWidget):

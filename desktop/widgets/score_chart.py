@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from engine.rubric import DIMENSION_BY_ID, SCORE_LABELS, SCORE_MAX
+from engine.rubric import DIMENSION_BY_ID, SCORE_LABELS, SCORE_MAX, dimension_label
 
 # Mid-luminance hues: readable against white and against a near-black window alike.
 _DIMENSION_HEX = {
@@ -36,12 +36,6 @@ _FALLBACK_HEX = "#8c8c8c"
 def dimension_color(dimension_id: str) -> QColor:
     """The colour of a rubric dimension in every chart, legend and timeline of the app."""
     return QColor(_DIMENSION_HEX.get(dimension_id, _FALLBACK_HEX))
-
-
-def dimension_label(dimension_id: str) -> str:
-    """A short human label for a dimension id (the id itself when unknown)."""
-    dim = DIMENSION_BY_ID.get(dimension_id)
-    return dim.label if dim else dimension_id.replace("_", " ").capitalize()
 
 
 def draw_focus_frame(painter: QPainter, widget: QWidget) -> None:

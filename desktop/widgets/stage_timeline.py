@@ -13,10 +13,11 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QHelpEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from desktop.widgets.score_chart import dimension_color, dimension_label, draw_focus_frame, muted
+from desktop.widgets.score_chart import dimension_color, draw_focus_frame, muted
 from desktop.widgets.trend_chart import time_ticks
 from engine.clock import mmss
 from engine.grading.result import Stage
+from engine.rubric import dimension_label
 
 _OVERTIME = QColor("#d62728")
 

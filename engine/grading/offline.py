@@ -51,7 +51,7 @@ from engine.grading.stages import stage_timeline
 from engine.grading.tokens import stem
 from engine.grading.topic import off_topic_warning, subject_words
 from engine.questions.model import Question, RedFlag
-from engine.rubric import DIMENSION_BY_ID, DIMENSION_IDS, applicable_dimensions
+from engine.rubric import DIMENSION_IDS, applicable_dimensions, dimension_label
 from engine.semantic import EmbeddingUnavailable
 
 ENGINE_NAME = "offline"
@@ -79,10 +79,6 @@ def _floor_scores(request: GradeRequest, dimensions: Sequence[str]) -> list[Dime
     return scores
 
 
-def _label(dimension: str) -> str:
-    return DIMENSION_BY_ID[dimension].label
-
-
 def summarise(scores: Sequence[DimensionScore], key_dimensions: Sequence[str] = ()) -> str:
     """Two or three sentences: the strongest dimension, the biggest gap, what was not covered.
 
@@ -100,8 +96,8 @@ def summarise(scores: Sequence[DimensionScore], key_dimensions: Sequence[str] = 
         text = f"Every dimension scored {strongest.score}/4."
     else:
         text = (
-            f"Strongest: {_label(strongest.id).lower()} ({strongest.score}/4). "
-            f"Biggest gap: {_label(weakest.id).lower()} ({weakest.score}/4)."
+            f"Strongest: {dimension_label(strongest.id).lower()} ({strongest.score}/4). "
+            f"Biggest gap: {dimension_label(weakest.id).lower()} ({weakest.score}/4)."
         )
     if weakest.missing:
         text += f" Not covered there: {weakest.missing[0].rstrip('.')}."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from engine.clock import mmss
 from engine.grading.allocation import stage_name
 from engine.grading.result import Grade, Pacing
-from engine.rubric import DIMENSION_BY_ID, SCORE_LABELS
+from engine.rubric import DIMENSION_BY_ID, SCORE_LABELS, dimension_label
 
 _LABEL_WIDTH = 18
 
@@ -18,7 +18,7 @@ _LABEL_WIDTH = 18
 def _dimension_lines(grade: Grade) -> list[str]:
     lines: list[str] = []
     for dim in grade.dimensions:
-        label = DIMENSION_BY_ID[dim.id].label if dim.id in DIMENSION_BY_ID else dim.id
+        label = dimension_label(dim.id)
         if dim.score is None:
             lines.append(f"{label:<{_LABEL_WIDTH}} n/a (not scored for this category)")
             continue

@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.clock import mmss
 from engine.grading.result import FollowUpSuggestion, Grade, Pacing, Stage
-from engine.rubric import DIMENSION_BY_ID, applicable_dimensions
+from engine.rubric import DIMENSION_BY_ID, applicable_dimensions, dimension_label
 from engine.store.model import (
     ROLE_CLARIFICATION,
     ROLE_FOLLOW_UP,
@@ -187,12 +187,6 @@ class SessionReport:
                 if dim.score is not None:
                     totals.setdefault(dim.id, []).append(dim.score)
         return {k: sum(v) / len(v) for k, v in totals.items()}
-
-
-def dimension_label(dimension_id: str) -> str:
-    """The rubric label of a dimension id; unknown ids (from a newer app) stay readable."""
-    dim = DIMENSION_BY_ID.get(dimension_id)
-    return dim.label if dim else dimension_id.replace("_", " ").capitalize()
 
 
 def pacing_verdict(pacing: Pacing, duration_s: float, limit: float | None) -> str:
