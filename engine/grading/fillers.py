@@ -12,20 +12,11 @@ from __future__ import annotations
 
 import re
 
+from engine.filler_words import FILLED_PAUSES
 from engine.grading.tokens import word_set
 
 _TOKEN_RE = re.compile(r"([A-Za-z][A-Za-z'’]*)([^\sA-Za-z]*)")
-ALWAYS_FILLERS = {
-    "um": "um",
-    "umm": "um",
-    "uhm": "um",
-    "uh": "uh",
-    "uhh": "uh",
-    "er": "er",
-    "erm": "er",
-    "hmm": "hmm",
-    "basically": "basically",
-}
+ALWAYS_FILLERS = {**FILLED_PAUSES, "basically": "basically"}
 _KIND_OK_BEFORE = word_set(
     "a the this that what which any some every one same different each no other these those "
     "all new first second another"

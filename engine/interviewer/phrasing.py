@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from engine.filler_words import FILLED_PAUSES, HEDGES
 from engine.speech.speakable import number_to_words
 
 # Written shorthand -> what a person says; applied on word boundaries, case-insensitively.
@@ -142,24 +143,7 @@ _CLAUSE_BREAK = re.compile(
     r"unless|otherwise)\s",
     re.IGNORECASE,
 )
-_FILLERS = frozenset(
-    [
-        "um",
-        "umm",
-        "uh",
-        "uhh",
-        "er",
-        "erm",
-        "ah",
-        "hmm",
-        "mm",
-        "basically",
-        "like",
-        "actually",
-        "honestly",
-        "literally",
-    ]
-)
+_FILLERS = frozenset(FILLED_PAUSES) | HEDGES
 _LEADING_NOISE = frozenset(
     [
         "so",

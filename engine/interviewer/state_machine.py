@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import ConfigError, MockInterviewError
+from engine.filler_words import FILLED_PAUSES
 from engine.grading.base import Grader, GradeRequest
 from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade
 from engine.interviewer.actions import (
@@ -756,10 +757,9 @@ class Interview:
         return str(path)
 
 
-_FILLER_ONLY = frozenset(
-    ("um", "umm", "uh", "uhh", "er", "erm", "ah", "hmm", "mm", "okay", "ok", "so", "well")
-    + ("yeah", "yes", "right", "like", "alright", "sorry")
-)
+_FILLER_ONLY = frozenset(FILLED_PAUSES) | {
+    *("okay", "ok", "so", "well", "yeah", "yes", "right", "like", "alright", "sorry")
+}
 
 
 def text_of(transcript: Transcript) -> str:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from engine.filler_words import FILLED_PAUSES
 from engine.transcript import FilledPause, Word
 
 SAMPLE_RATE = 16000
@@ -142,7 +143,7 @@ def _is_that_word(start_s: float, end_s: float, span: tuple[float, float, str]) 
     return inside and word_end - word_start >= 0.4 * (end_s - start_s)
 
 
-_FILLER_WORDS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "mm", "ah"})
+_FILLER_WORDS = frozenset(FILLED_PAUSES)
 
 
 def _frame_energy(samples: np.ndarray, frames: int) -> np.ndarray:
