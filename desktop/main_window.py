@@ -246,16 +246,11 @@ class MainWindow(QMainWindow):
         return library
 
     def _build_replay_screen(self) -> QWidget:
-        try:
-            from desktop.screens.replay_screen import ReplayScreen
-        except ImportError:
-            page = QLabel("Replay is not available in this build.")
-            page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            return page
+        from desktop.screens.replay_screen import ReplayScreen
+
         replay = ReplayScreen()
         replay.back_requested.connect(lambda: self.show_screen("report"))
-        if hasattr(replay, "error"):
-            replay.error.connect(lambda message: self.notify(message, "error"))
+        replay.error.connect(lambda message: self.notify(message, "error"))
         return replay
 
     # -- navigation -------------------------------------------------------------------------------

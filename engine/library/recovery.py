@@ -15,6 +15,7 @@ from pathlib import Path
 
 from engine.errors import MockInterviewError
 from engine.library.index import LibraryIndex
+from engine.speech.wav_writer import repair_wav
 from engine.store.folders import AUDIO_DIR
 from engine.store.locks import clear_stale_lock, has_live_owner
 from engine.store.model import (
@@ -29,7 +30,6 @@ from engine.store.model import (
     now_iso,
 )
 from engine.store.sessions import load_session_folder, save_session, session_folder
-from engine.store.wavrepair import repair_wav
 
 _TURN_AUDIO = re.compile(r"^turn-(\d+)\.(wav|flac)$")
 UNKNOWN_QUESTION = "(question not recorded before the interruption)"

@@ -20,10 +20,10 @@ from engine.library.listing import list_sessions
 from engine.library.recovery import recover_interrupted, transcribable_turns
 from engine.library.regrade import regrade_session
 from engine.speech.audio_io import load_audio
+from engine.speech.wav_writer import repair_wav
 from engine.store.locks import acquire_session_lock, has_live_owner, lock_path
 from engine.store.model import ROLE_ANSWER, STATUS_INTERRUPTED, QuestionRecord, Turn
 from engine.store.sessions import create_session, load_session, save_session
-from engine.store.wavrepair import repair_wav_header
 from tests.conftest import REPO_ROOT
 
 BANK_QUESTION = {
@@ -137,7 +137,7 @@ def test_in_progress_session_without_any_lock_is_recovered():
 def test_wav_repair_trims_a_partial_frame_and_reports_duration(tmp_path):
     path = tmp_path / "turn-01.wav"
     wav_with_zero_header(path, np.zeros(8000, dtype=np.float32), extra_bytes=b"\x07")
-    assert repair_wav_header(path) == pytest.approx(0.5)
+    assert repair_wav(path) == pytest.approx(0.5)
     info = soundfile.info(str(path))
     assert info.frames == 8000
 
