@@ -528,8 +528,11 @@ def run_demo(
                 save_session(session)
             raise
         save_session(session)
-        _write_report(report_path(session, "html"), render_html(session))
-        _write_report(report_path(session, "md"), render_markdown(session))
+        from engine.practice.report_sections import practice_sections
+
+        appendix = practice_sections(session)  # the loop report, for a --loop demo
+        _write_report(report_path(session, "html"), render_html(session, appendix))
+        _write_report(report_path(session, "md"), render_markdown(session, appendix))
     if fmt is not None:
         from engine.practice.loop import build_loop_report, format_loop_report
 

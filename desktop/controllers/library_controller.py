@@ -127,9 +127,10 @@ def recover(session_id: str, engine: str) -> Session:
 
 def export_report(session: Session, fmt: str, path: str) -> str:
     """Write the report of ``session`` as ``fmt`` (html, md, pdf) to ``path``; returns the path."""
+    from engine.practice.report_sections import practice_sections
     from engine.report.export import export_report as write_report
 
-    return str(write_report(session, fmt, Path(path)))
+    return str(write_report(session, fmt, Path(path), practice_sections(session)))
 
 
 def save(session: Session) -> Session:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from engine.errors import ConfigError, SessionError
+from engine.report.appendix import ReportSection
 from engine.store.atomic import atomic_write_text
 from engine.store.model import Session
 
 FORMATS = ("html", "md", "pdf")
 
 
-def export_report(session: Session, fmt: str, path: str | Path) -> Path:
+def export_report(
+    session: Session, fmt: str, path: str | Path, appendix: Sequence[ReportSection] = ()
+) -> Path:
     """Render and write the report; the file is replaced atomically, never left half-written.
+
+    ``appendix`` sections (the practice loop's, from ``engine.practice.report_sections``) end it.
 
     Raises:
         ConfigError: ``fmt`` is not one of ``FORMATS``.
@@ -32,11 +38,11 @@ def export_report(session: Session, fmt: str, path: str | Path) -> Path:
     if fmt == "pdf":
         from engine.report.pdf import write_pdf
 
-        return write_pdf(session, path)
+        return write_pdf(session, path, appendix)
     if fmt == "html":
         from engine.report.html import render_html
 
-        return atomic_write_text(path, render_html(session))
+        return atomic_write_text(path, render_html(session, appendix))
     from engine.report.markdown import render_markdown
 
-    return atomic_write_text(path, render_markdown(session))
+    return atomic_write_text(path, render_markdown(session, appendix))

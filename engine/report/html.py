@@ -7,9 +7,11 @@ question texts are user input.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from engine.clock import mmss
+from engine.report.appendix import ReportSection
 from engine.report.builder import (
     RED_FLAGS_HEADING,
     AnswerView,
@@ -231,7 +233,18 @@ def _question_html(question: QuestionReport, session: Session) -> str:
     return "".join(parts)
 
 
-def render_report_html(report: SessionReport, session: Session) -> str:
+def _appendix_html(appendix: Sequence[ReportSection]) -> str:
+    return "".join(
+        f"<section><h2>{escape(section.title)}</h2><ul>"
+        + "".join(f"<li>{escape(line)}</li>" for line in section.lines)
+        + "</ul></section>"
+        for section in appendix
+    )
+
+
+def render_report_html(
+    report: SessionReport, session: Session, appendix: Sequence[ReportSection] = ()
+) -> str:
     """Render an already built report (the desktop reuses the report it has)."""
     notes = "".join(f'<div class="note">{escape(n)}</div>' for n in report.notes)
     engines = ", ".join(report.engines) or "not graded"
@@ -247,12 +260,12 @@ def render_report_html(report: SessionReport, session: Session) -> str:
         f'<p class="meta">Session {escape(report.session_id)} &middot; {escape(report.created_at)}'
         f" &middot; {escape(report.status)} &middot; graded by {escape(engines)}</p>"
         f'<p class="overall">Session overall {_overall_html(report.overall)}</p>'
-        f"{notes}{body}"
+        f"{notes}{body}{_appendix_html(appendix)}"
         "<p class='meta'>Made by mockinterview; scores 1 missing, 2 weak, 3 solid, 4 strong. "
         "Times are m:ss from the start of each answer.</p></body></html>\n"
     )
 
 
-def render_html(session: Session) -> str:
+def render_html(session: Session, appendix: Sequence[ReportSection] = ()) -> str:
     """The session's timed rubric report as one self-contained HTML document."""
-    return render_report_html(build_report(session), session)
+    return render_report_html(build_report(session), session, appendix)

@@ -7,7 +7,10 @@ Table cells are escaped so a ``|`` in a transcript cannot break the table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from engine.clock import mmss
+from engine.report.appendix import ReportSection
 from engine.report.builder import (
     RED_FLAGS_HEADING,
     AnswerView,
@@ -175,8 +178,10 @@ def _question_md(question: QuestionReport, turns: dict[int, Turn]) -> list[str]:
     return lines
 
 
-def render_report_markdown(report: SessionReport, session: Session) -> str:
-    """Render an already built report as Markdown."""
+def render_report_markdown(
+    report: SessionReport, session: Session, appendix: Sequence[ReportSection] = ()
+) -> str:
+    """Render an already built report as Markdown (``appendix`` sections at the end)."""
     turns = {t.index: t for t in session.turns}
     engines = ", ".join(report.engines) or "not graded"
     lines = [
@@ -193,6 +198,10 @@ def render_report_markdown(report: SessionReport, session: Session) -> str:
         lines.append("No question was answered in this session.")
     for question in report.questions:
         lines += _question_md(question, turns)
+    for section in appendix:
+        lines += [f"## {section.title}", ""]
+        lines += [f"- {_cell(line)}" for line in section.lines]
+        lines.append("")
     lines.append(
         "_Scores: 1 missing, 2 weak, 3 solid, 4 strong. Times are m:ss from the start of each "
         "answer._"
@@ -200,6 +209,6 @@ def render_report_markdown(report: SessionReport, session: Session) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def render_markdown(session: Session) -> str:
+def render_markdown(session: Session, appendix: Sequence[ReportSection] = ()) -> str:
     """The session's timed rubric report as Markdown."""
-    return render_report_markdown(build_report(session), session)
+    return render_report_markdown(build_report(session), session, appendix)

@@ -8,10 +8,12 @@ the export. Score bars and the stage timeline are drawn as vector shapes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from engine.clock import mmss
 from engine.errors import SessionError
+from engine.report.appendix import ReportSection
 from engine.report.builder import (
     RED_FLAGS_HEADING,
     AnswerView,
@@ -261,8 +263,8 @@ def _question(writer: _ReportPDF, question: QuestionReport) -> None:
         _answer(writer, answer)
 
 
-def render_report_pdf(report: SessionReport) -> bytes:
-    """The PDF bytes of an already built report."""
+def render_report_pdf(report: SessionReport, appendix: Sequence[ReportSection] = ()) -> bytes:
+    """The PDF bytes of an already built report (``appendix`` sections at the end)."""
     writer = _ReportPDF(report.title)
     writer.text(report.title, size=18, style="B", height=9)
     engines = ", ".join(report.engines) or "not graded"
@@ -281,6 +283,11 @@ def render_report_pdf(report: SessionReport) -> bytes:
     for question in report.questions:
         writer.gap(3)
         _question(writer, question)
+    for section in appendix:
+        writer.gap(3)
+        writer.text(section.title, size=13, style="B", height=8)
+        for line in section.lines:
+            writer.text(line, size=9)
     writer.text(
         "Scores: 1 missing, 2 weak, 3 solid, 4 strong. "
         "Times are m:ss from the start of each answer.",
@@ -290,7 +297,7 @@ def render_report_pdf(report: SessionReport) -> bytes:
     return writer.output()
 
 
-def write_pdf(session: Session, path: str | Path) -> Path:
+def write_pdf(session: Session, path: str | Path, appendix: Sequence[ReportSection] = ()) -> Path:
     """Write the session's timed rubric report as a PDF at ``path``.
 
     Raises:
@@ -298,7 +305,7 @@ def write_pdf(session: Session, path: str | Path) -> Path:
         SessionError: the PDF could not be produced or written.
     """
     try:
-        data = render_report_pdf(build_report(session))
+        data = render_report_pdf(build_report(session), appendix)
     except (RuntimeError, ValueError) as exc:  # fpdf2 raises FPDFException (RuntimeError) etc.
         raise SessionError(f"cannot produce the PDF report: {exc}") from exc
     return atomic_write_bytes(path, data)

@@ -96,3 +96,22 @@ def test_attempts_of_one_question_are_grouped_with_their_trend(tmp_path, capsys)
     assert groups[0].change > 0
     assert " → " in groups[0].trend_text()
     assert len(groups) == 2 and len(groups[1].attempts) == 1
+
+
+def test_exported_report_of_a_retry_carries_the_change_and_the_study_card(tmp_path, capsys):
+    first = _first_attempt(tmp_path)
+    better = tmp_path / "better.txt"
+    better.write_text(BETTER, encoding="utf-8")
+    assert main(["retry", first.id, "--answer", str(better), "--json"]) == 0
+    retry_id = json.loads(capsys.readouterr().out)["session"]
+    for fmt in ("md", "html", "pdf"):
+        out = tmp_path / f"report.{fmt}"
+        assert main(["report", retry_id, "--format", fmt, "-o", str(out)]) == 0
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "## Compared with your previous attempt" in markdown
+    assert f"previous attempt: session {first.id}" in markdown
+    assert "## Q1: what a strong answer covers" in markdown
+    assert "- [x] Metrics:" in markdown and "- [ ] " in markdown
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Compared with your previous attempt" in html
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
