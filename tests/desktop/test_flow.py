@@ -167,7 +167,10 @@ def test_an_answer_finishes_by_itself_after_silence(
         virtual_mic.feed_file(answer, wait=False)
     assert any("went quiet" in n for n in notices)
     turn = load_session(done.args[0].id).questions[0].turns[0]
-    assert "user" in turn.transcript.text.lower()
+    # The answer was kept, not cut at the first silence (tiny.en sometimes hears "users" as
+    # "human", so the check rests on the words it reliably gets).
+    heard = turn.transcript.text.lower()
+    assert "start" in heard and "asking" in heard
 
 
 def test_an_answer_recorded_while_the_model_loads_and_paused_once_is_kept_whole(
