@@ -42,6 +42,9 @@ SAME_SUBJECT = 0.75
 # bank question. Its bounds are wider.
 FREE_CLOSENESS = (0.10, 0.25)
 FREE_MARGIN = (-0.60, -0.35)
+# A question of the user's own with only a few expected points is as thin a target as a free
+# one (every bundled question has a dozen or more), so it is judged with the same wide bounds.
+THIN_PROFILE_POINTS = 6
 
 _lock = threading.Lock()
 _profiles: dict[tuple[str, ...], np.ndarray] = {}
@@ -106,7 +109,8 @@ def relevance(meaning: AnswerMeaning, question: Question) -> float:
     if meaning.answer_vector is None:
         return 0.0
     own, margin = closeness_and_margin(meaning, question)
-    if question.expected:
+    points = sum(len(v) for v in question.expected.values())
+    if points >= THIN_PROFILE_POINTS:
         near = (CLOSENESS_LO, CLOSENESS_HI)
         lead = (MARGIN_LO, MARGIN_HI)
     else:

@@ -301,11 +301,11 @@ def test_closing_the_window_mid_interview_keeps_a_reportable_session(qtbot) -> N
     window.show()
     start_typed_interview(window, qtbot, ["metrics-ai-writing-assistant"])
     session_id = window.controller.session.id
-    qtbot.keyClicks(window.interview_screen.typed_answer, "Start with the users.")
+    window.interview_screen.typed_answer.setPlainText(TYPED_ANSWER)
     window.close()
     qtbot.waitUntil(window.isHidden, timeout=30_000)  # closes once saved, without hanging
     stored = load_session(session_id)
     # The typed answer in progress is kept and graded, so its one question is answered.
     assert stored.status == "complete"
-    assert stored.questions[0].turns[0].transcript.text == "Start with the users."
+    assert stored.questions[0].turns[0].transcript.text == " ".join(TYPED_ANSWER.split())
     assert stored.questions[0].turns[0].grade is not None

@@ -127,7 +127,10 @@ def test_llm_interview_speaks_the_llms_probe_and_reports_its_gradings(
     for turn in (answer_turn, follow_turn):
         assert [g.grade.engine for g in turn.gradings] == ["offline", "llm:stub-model"]
         assert turn.grade.engine == "llm:stub-model" and turn.grade.fallback is None
-        assert turn.grade.dimension("metrics").score == 3
+        # The model said 3 with a verified quote; an LLM score may rise at most one above the
+        # offline engine's (a guard against inflated grades), so that is what lands.
+        offline_metrics = turn.gradings[0].grade.dimension("metrics").score or 1
+        assert turn.grade.dimension("metrics").score == min(3, offline_metrics + 1)
         assert [e.quote for e in turn.grade.dimension("metrics").evidence] == [QUOTE]
     assert not any("worded offline" in n for n in notices)
 
@@ -140,8 +143,8 @@ def test_llm_interview_falls_back_to_offline_words_and_grades_when_the_model_ram
     stored, said, notices, _landed = run_two_answers(controller, qtbot)
 
     answer_turn, follow_turn = stored.questions[0].turns
-    offline_probe = QUESTION.follow_ups[0].text
-    assert follow_turn.prompt.endswith(offline_probe)
+    offline_probe = answer_turn.gradings[0].grade.follow_up  # the policy's own choice
+    assert offline_probe is not None and follow_turn.prompt == offline_probe.text
     assert follow_turn.follow_up["worded_by"] == "offline"
     assert any(n.startswith("Follow-up worded offline:") for n in notices)
     for turn in (answer_turn, follow_turn):
