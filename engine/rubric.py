@@ -102,3 +102,16 @@ def dimension_label(dimension_id: str) -> str:
     """The rubric label of a dimension id; an unknown id (from a newer app) stays readable."""
     dim = DIMENSION_BY_ID.get(dimension_id)
     return dim.label if dim else dimension_id.replace("_", " ").capitalize()
+
+
+# The dimension each category exercises most: what a diagnose question is about is the diagnosis,
+# a trade-off question the decision. Live pacing names it when time runs short before it is
+# reached; the practice plan picks questions of that category for a weak dimension.
+PRIMARY_DIMENSION: dict[str, str] = {
+    "design": "system_design",
+    "diagnose": "diagnosis",
+    "metrics": "metrics",
+    "experimentation": "experimentation",
+    "tradeoff": "tradeoffs",
+    "behavior": "user_signals",
+}

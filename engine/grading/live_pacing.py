@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from engine.grading.allocation import KEY_STAGES, stage_name
 from engine.grading.analysis import analyse
 from engine.grading.stages import stage_timeline
-from engine.rubric import applicable_dimensions
+from engine.rubric import PRIMARY_DIMENSION, applicable_dimensions
 from engine.transcript import Transcript
 
 WINDOW_S = 30.0
@@ -24,15 +24,6 @@ FAST_WPM = 190.0
 FRAMING_SHARE = 0.4
 METRIC_SHARE = 0.5
 LATE_SHARE = 0.75
-# The stage each category's answer should reach before time runs out, if it has not yet.
-MUST_REACH = {
-    "design": "system_design",
-    "diagnose": "diagnosis",
-    "metrics": "metrics",
-    "experimentation": "experimentation",
-    "tradeoff": "tradeoffs",
-    "behavior": "user_signals",
-}
 
 
 @dataclass(frozen=True)
@@ -74,7 +65,7 @@ class LivePacer:
         share = elapsed_s / self.limit_s
         if share >= 1.0:
             return "Time is up: wrap up with your decision in a sentence or two."
-        must = MUST_REACH.get(self.category)
+        must = PRIMARY_DIMENSION.get(self.category)
         if share >= LATE_SHARE and must and must not in reached:
             return f"Three quarters of your time is gone: get to {stage_name(must)} now."
         wants_metric = "metrics" in KEY_STAGES.get(self.category, ())

@@ -25,23 +25,13 @@ from engine.practice.job_match import JobMatch, detect_domains, rank_for_job, sh
 from engine.practice.schedule import REVIEW_INTERVALS_DAYS, SOLID, Review, due_reviews
 from engine.practice.weakness import Weakness, rank_weaknesses, weakness_reason
 from engine.questions.model import Question
-from engine.report.builder import dimension_label
+from engine.rubric import PRIMARY_DIMENSION, dimension_label
 
 PLAN_SIZE = 3
 MAX_REVIEWS = 2
 WEAK_DIMENSIONS = 2
 STARTER_CATEGORIES = ("design", "metrics", "diagnose", "experimentation", "tradeoff", "behavior")
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
-
-# The dimension each category exercises most; a weak dimension is practised on these first.
-PRIMARY_DIMENSION = {
-    "design": "system_design",
-    "diagnose": "diagnosis",
-    "metrics": "metrics",
-    "experimentation": "experimentation",
-    "tradeoff": "tradeoffs",
-    "behavior": "user_signals",
-}
 
 
 @dataclass(frozen=True)
