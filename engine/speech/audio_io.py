@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -207,3 +208,12 @@ def _load_with_ffmpeg(path: Path) -> np.ndarray:
 def _one_line(text: str) -> str:
     line = " ".join(str(text).split())
     return line if len(line) <= 160 else line[:157] + "..."
+
+
+def close_stream_quietly(stream: Any) -> None:
+    """Abort and close a sounddevice stream; a device already gone is no error when stopping."""
+    try:
+        stream.abort(ignore_errors=True)
+        stream.close(ignore_errors=True)
+    except Exception:  # noqa: BLE001 - the device may already be gone; we are stopping anyway
+        pass

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from engine.errors import PlaybackError
-from engine.speech.audio_io import SAMPLE_RATE, load_audio, resample
+from engine.speech.audio_io import SAMPLE_RATE, close_stream_quietly, load_audio, resample
 
 SPEEDS = (1.0, 1.25, 1.5)
 
@@ -112,11 +112,7 @@ class Player:
             stream = self._stream
             self._stream = None
         if stream is not None:
-            try:
-                stream.abort(ignore_errors=True)
-                stream.close(ignore_errors=True)
-            except Exception:  # the device may already be gone; we are stopping anyway
-                pass
+            close_stream_quietly(stream)
         self._finish_once()
 
     def wait(self, timeout: float | None = None) -> bool:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from engine.errors import PlaybackError
-from engine.speech.audio_io import resample
+from engine.speech.audio_io import close_stream_quietly, resample
 from engine.speech.playback import output_device_error
 
 
@@ -156,11 +156,7 @@ class SpeechStream:
         """Stop now; ``on_finished`` still fires once."""
         stream, self._stream = self._stream, None
         if stream is not None:
-            try:
-                stream.abort(ignore_errors=True)
-                stream.close(ignore_errors=True)
-            except Exception:  # the device may already be gone; we are stopping anyway
-                pass
+            close_stream_quietly(stream)
         self._finish_once()
 
     def wait(self, timeout: float | None = None) -> bool:
