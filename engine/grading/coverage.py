@@ -7,6 +7,9 @@ Two rules keep the credit honest:
   most two dimensions. A vague
   line ("we want to balance catching fraud with keeping customers happy") sits close to half
   the question's points at once; without the limit it would cover all of them.
+* **Particular, and about this question** (``cover_sims``): a clause covers a point by what
+  is specific to the point, not by the subject every point shares, and only when the clause is
+  about this question at all.
 * **Each sentence is about one or two dimensions** (``allocate``): the dimension whose points
   (or, for a free question, whose rubric description) it is closest to, and a second one only
   when it is nearly as close. Evidence quotes and concept credit follow this allocation, so the
@@ -23,14 +26,15 @@ import numpy as np
 from engine.grading.meaning import AnswerMeaning
 
 CHUNK_CAPACITY = 2
-# cosine similarity of a clause with an expected point: below LO no credit, from HI full credit
-COVER_LO = 0.48
-COVER_HI = 0.76
+# similarity of a clause with an expected point (``cover_sims``: topic taken out, gated on the
+# question): below LO no credit, from HI full credit
+COVER_LO = 0.35
+COVER_HI = 0.65
 # a point counts as covered (for credit and evidence) once its clause reaches this similarity
-COVERED_SIM = 0.58
+COVERED_SIM = 0.45
 # ...and it is not listed as missing once any clause comes this close (a loose paraphrase: the
 # candidate said it in other words, even if not crisply enough for full credit)
-TOUCHED_SIM = 0.5
+TOUCHED_SIM = 0.35
 # a second dimension keeps a sentence when its affinity is at least this share of the first
 SECOND_DIMENSION_SHARE = 0.9
 LEXICAL_AFFINITY = 0.08
@@ -71,12 +75,40 @@ class PointCover:
         return ramp(self.similarity, COVER_LO, COVER_HI)
 
 
+# A clause covers a point only when it is also about this question: its closeness (cosine) to
+# the question's own texts scales its cover similarity from 0 at GATE_LO to fully at GATE_HI.
+GATE_LO = 0.2
+GATE_HI = 0.4
+
+
+def cover_sims(meaning: AnswerMeaning, dimension: str) -> np.ndarray:
+    """(points x clauses): how closely each clause says each point, on the cover scale.
+
+    Two conditions, each of which a gaming answer fails one way:
+
+    * what the clause says must match what is *particular* to the point, with the question's
+      topic taken out of both (``meaning.specific_similarity``): "that's my overall view on
+      skips" is about skips, like every point of a skip question, and says none of them;
+    * the clause must be about this question (``GATE_LO``/``GATE_HI`` on its closeness to the
+      prompt, context and interviewer facts): "ratings have selection bias" names a point of
+      many questions, and applies it to none.
+    """
+    specific = (meaning.point_specific or {}).get(dimension)
+    if specific is None:
+        specific = meaning.point_sims[dimension]
+    if not specific.size:
+        return specific
+    gate = np.clip((meaning.question_sim - GATE_LO) / (GATE_HI - GATE_LO), 0.0, 1.0)
+    return specific * gate[None, :]
+
+
 def assign_points(
     meaning: AnswerMeaning, points: Mapping[str, Sequence[str]]
 ) -> dict[str, list[PointCover]]:
     """Give each expected point its best still-free clause (see the module docstring)."""
     triples: list[tuple[float, str, int, int]] = []
-    for dimension, sims in meaning.point_sims.items():
+    table = {d: cover_sims(meaning, d) for d in meaning.point_sims}
+    for dimension, sims in table.items():
         if not sims.size:
             continue
         rows, cols = np.nonzero(sims >= COVER_LO)
@@ -100,7 +132,7 @@ def assign_points(
         taken[(dimension, row)] = PointCover(points[dimension][row], sentence, sim)
     result: dict[str, list[PointCover]] = {}
     for dimension, dim_points in points.items():
-        sims = meaning.point_sims.get(dimension)
+        sims = table.get(dimension)
         covers = []
         for row, point in enumerate(dim_points):
             cover = taken.get((dimension, row))

@@ -97,6 +97,9 @@ class AnswerMeaning:
         chunk_texts: the clause texts.
         question_sim: per clause, the best similarity with the question's own texts.
         point_sims: dimension -> (points x clauses) similarities with its expected points.
+        point_specific: the same, with the question's topic taken out of both sides (see
+            ``specific_similarity``): how close the clause comes to what is particular to the
+            point, not to the subject every point and every on-topic sentence shares.
         anchor_sims: dimension -> per clause similarity with the rubric's "strong" text.
         claim_sims: one (claims x clauses) array per red flag, in the order given.
         answer_vector: the unit mean of the clause vectors (what the answer is about overall),
@@ -110,6 +113,7 @@ class AnswerMeaning:
     anchor_sims: dict[str, np.ndarray]
     claim_sims: tuple[np.ndarray, ...]
     answer_vector: np.ndarray | None = None
+    point_specific: dict[str, np.ndarray] | None = None
 
     @property
     def size(self) -> int:
@@ -122,6 +126,30 @@ class AnswerMeaning:
             if value > best.get(sentence, -1.0):
                 best[sentence] = value
         return best
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+def specific_similarity(points: np.ndarray, clauses: np.ndarray, topic: np.ndarray) -> np.ndarray:
+    """(points x clauses) cosine after removing the ``topic`` direction from both sides.
+
+    Why: a small sentence encoder is dominated by subject words. "That's my overall view on
+    skips" sits at 0.69 from "early skips are stronger negatives than skips near the end"
+    because both are about skips, which every point and every on-topic sentence of the answer
+    share. Projecting out the question's own direction (the unit mean of its prompt, context
+    and interviewer facts) leaves what is particular to each side, so a vague on-topic sentence
+    no longer covers a specific point, while a paraphrase of the point still does.
+    """
+    if not points.size or not clauses.size:
+        return points @ clauses.T
+    raw = points @ clauses.T
+    p_t = points @ topic
+    c_t = clauses @ topic
+    scale = np.sqrt(np.outer(np.clip(1 - p_t**2, 1e-6, None), np.clip(1 - c_t**2, 1e-6, None)))
+    return ((raw - np.outer(p_t, c_t)) / scale).astype(np.float32)
 
 
 def build_meaning(
@@ -172,6 +200,13 @@ def build_meaning(
     for group in claims:
         claim_sims.append(sims[row : row + len(group)])
         row += len(group)
+    topic = _unit(side[: len(asked)].mean(axis=0)) if asked else None
+    specific: dict[str, np.ndarray] = {}
+    start = len(asked)
+    for d in dimensions:
+        rows = side[start : start + len(points[d])]
+        start += len(points[d])
+        specific[d] = point_sims[d] if topic is None else specific_similarity(rows, answer, topic)
     mean = answer.mean(axis=0) if chunk_texts else None
     if mean is not None:
         norm = float(np.linalg.norm(mean))
@@ -182,6 +217,7 @@ def build_meaning(
         chunk_texts=tuple(chunk_texts),
         question_sim=np.asarray(question_sim, dtype=np.float32),
         point_sims=point_sims,
+        point_specific=specific,
         anchor_sims=anchor_sims,
         claim_sims=tuple(claim_sims),
     )

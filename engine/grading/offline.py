@@ -31,6 +31,7 @@ from engine.grading.categories import check_category
 from engine.grading.communication import score_communication
 from engine.grading.coverage import affinities, allocate, assign_points, ramp
 from engine.grading.evidence import quote_of
+from engine.grading.grounding import grounded_sentences
 from engine.grading.language import non_english_reason
 from engine.grading.lexicon import CONCEPTS_BY_DIMENSION
 from engine.grading.matching import meaning_terms
@@ -46,7 +47,12 @@ from engine.grading.result import (
     Pacing,
     RedFlagHit,
 )
-from engine.grading.scoring import MAX_GENERIC_MISSING, DimensionMeaning, score_dimension_raw
+from engine.grading.scoring import (
+    MAX_GENERIC_MISSING,
+    UNGROUNDED_FACTOR,
+    DimensionMeaning,
+    score_dimension_raw,
+)
 from engine.grading.stages import stage_timeline
 from engine.grading.tokens import stem
 from engine.grading.topic import off_topic_warning, subject_words
@@ -356,11 +362,14 @@ def _dimension_meanings(
         applied = {i: max(ramp(v, *FREE_APPLIED), lent) for i, v in topical.items()}
     lexical = {f.sentence.index: f.relevance for f in analysis.credited}
     allocation = allocate(affinities(meaning, lexical), covers)
+    grounded = grounded_sentences(analysis, request.question)
     result = {}
     for d in dimensions:
         allocated = frozenset(i for i, dims in allocation.items() if d in dims)
         anchored = {
-            i: ramp(v, ANCHOR_LO, ANCHOR_HI) * applied.get(i, 0.0)
+            i: ramp(v, ANCHOR_LO, ANCHOR_HI)
+            * applied.get(i, 0.0)
+            * (1.0 if i in grounded else UNGROUNDED_FACTOR)
             for i, v in meaning.sentence_max(meaning.anchor_sims[d]).items()
             if i in allocated
         }
@@ -371,6 +380,7 @@ def _dimension_meanings(
             allocated=allocated,
             anchor=best[1],
             anchor_sentence=best[0],
+            grounded=grounded,
         )
     return result
 

@@ -55,6 +55,8 @@ SEMANTIC_BANDS: tuple[tuple[float, int], ...] = ((0.73, 4), (0.4, 3), (0.11, 2))
 QUALITY_FLOOR = 0.76
 EXPLAINED_MIN = WEIGHT_TIED
 SHRINK = 0.4
+# Credit kept by a sentence that names nothing particular to the question (``grounding.py``).
+UNGROUNDED_FACTOR = 0.3
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ class DimensionMeaning:
         answer_raw: the mean raw score of the answer's content dimensions; each dimension is
             pulled toward it by ``SHRINK`` (one idea said under the "wrong" dimension, or a point
             phrased unlike its wording, should not swing a dimension from 4 to 1).
+        grounded: the sentences that use the question's own subject words or a quantity
+            (``grounding.py``); the credit of any other sentence is scaled by
+            ``UNGROUNDED_FACTOR``. None: no discount (lexical grading).
     """
 
     covers: tuple[PointCover, ...]
@@ -81,6 +86,13 @@ class DimensionMeaning:
     anchor: float = 0.0
     anchor_sentence: int | None = None
     answer_raw: float | None = None
+    grounded: frozenset[int] | None = None
+
+    def grounding(self, index: int) -> float:
+        """1 for a sentence tied to the question's particulars (``grounding.py``), else less."""
+        if self.grounded is None or index in self.grounded:
+            return 1.0
+        return UNGROUNDED_FACTOR
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,8 @@ def _concept_credits(
         if semantic is not None and index not in semantic.allocated:
             continue
         applied = 1.0 if semantic is None else semantic.applied.get(index, 0.0)
+        if semantic is not None:
+            applied *= semantic.grounding(index)
         if applied <= 0.0:
             continue
         quality = facts.quality.weight
@@ -237,13 +251,15 @@ def _cover_points(
     for number, point in enumerate(points):
         match = match_point(point, sentence_terms, sentence_weights, question_terms)
         credit = 0.0
+        earned = 0.0  # the credit after the grounding discount: what the score counts
         found = match.sentence_index is not None
         if found:
             facts = credited[match.sentence_index]
             credit = facts.quality.weight
+            earned = credit * (semantic.grounding(facts.sentence.index) if semantic else 1.0)
             pool.add(facts, credit, True)  # offline.py keeps each quote to two dimensions
         elif match.overlap >= PARTIAL_MATCH_SHARE * match.needed:
-            credit = PARTIAL_CREDIT
+            credit = earned = PARTIAL_CREDIT
         cover = semantic.covers[number] if semantic is not None else None
         if cover is not None and cover.touched:
             found = True  # said in other words: not missing, even if only loosely
@@ -251,6 +267,7 @@ def _cover_points(
             facts = by_index[cover.sentence_index]
             meant = cover.credit * (QUALITY_FLOOR + (1 - QUALITY_FLOOR) * facts.quality.weight)
             credit = max(credit, meant)
+            earned = max(earned, meant * semantic.grounding(facts.sentence.index))
             if cover.covered and facts.sentence.index in semantic.allocated:
                 pool.add(facts, meant, True)
             if cover.covered:
@@ -261,14 +278,14 @@ def _cover_points(
             and match_point(point, clarification_terms, None, question_terms).covered
         )
         if asked:
-            credit = WEIGHT_REASONED
+            credit = earned = WEIGHT_REASONED
         if match.sentence_index is not None or asked:
             best = max(best, credit)
         if credit <= WEIGHT_LIST or not (found or asked):
             missing.append(point)
         elif credit < 0.5:
             loose.append(point)
-        total += credit
+        total += earned
     return _Coverage(total / len(points), tuple(missing), best, tuple(loose))
 
 

@@ -27,6 +27,7 @@ _NOT_A_SUBJECT = word_set(
     like such example based rate"""
 )
 _NOT_A_SUBJECT_STEMS = frozenset(stem(w) for w in _NOT_A_SUBJECT)
+NOT_A_SUBJECT_STEMS = _NOT_A_SUBJECT_STEMS  # shared with ``grounding.py``
 
 
 def subject_words(question_text: str) -> list[str]:

@@ -1,0 +1,69 @@
+"""Which sentences of an answer are tied to *this* question's specifics.
+
+A jargon list ("north star metric, guardrails, novelty effects, segment by power users...")
+names the right concepts but applies none of them: not one word of it is about the product,
+its users or the numbers in the prompt, so it would read the same under any question. The
+rubric calls that weak, and issue 10 asks that a concept count only when it is applied.
+
+A sentence is *grounded* when it uses one of the question's own subject words (from its prompt
+and context, without words any product question uses: "users", "model", "data", "metric"...),
+or states a quantity (a number, a percentage, a
+duration): "the five percent drop in shares worries me" is applied, "counter metrics so we
+don't Goodhart ourselves" is not. Plain words count: "hosts", "couriers", "listeners" are the
+question's subject whatever the rubric calls them. The test is by words on purpose: cheap,
+explainable in the report, and the meaning-based checks (``meaning.py``) already decide whether
+the sentence is about the question's points; this one only asks whether it is about its
+*particulars*. A sentence within ``CONTEXT_SENTENCES`` of a grounded one counts as grounded:
+spoken answers carry their subject over ("Hosts set prices weeks ahead. So the test has to run
+through a full booking cycle").
+
+Credit from an ungrounded sentence is discounted, not removed (``scoring.py``), because a
+strong answer also has a few general sentences between its applied ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from engine.grading.analysis import AnswerAnalysis
+from engine.grading.matching import meaning_terms
+from engine.grading.topic import NOT_A_SUBJECT_STEMS
+from engine.questions.model import Question
+
+CONTEXT_SENTENCES = 2
+_QUANTITY_RE = re.compile(
+    r"\b(?:\d[\d.,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|percent|half|double|"
+    r"twice|triple|quarter)\b|%"
+)
+# Words every product question shares once normalised (see ``matching.meaning_terms``): using
+# them says nothing about this question in particular.
+_SHARED = frozenset(
+    {"user", "model", "data", "metric", "feature", "system", "use", "make", "engagement",
+     "experiment", "decide", "click", "segment", "tradeoff", "measure", "test", "rate",
+     "change", "result", "success", "goal", "keep", "give", "side", "similar", "several",
+     "effect", "bring", "built", "shown", "suggest", "increas", "reduc", "ran", "tell",
+     "appear", "inside"}
+)  # fmt: skip
+
+
+def subject_terms(question: Question) -> frozenset[str]:
+    """The question's own subject words, normalised like an answer's sentence terms."""
+    texts: Iterable[str] = [question.prompt, question.context or ""]
+    terms = meaning_terms(" ".join(texts))
+    # The interviewer's facts are left out on purpose: they name rubric concepts ("latency",
+    # "ratings", "novelty") that a jargon list says without applying anything.
+    return frozenset(t for t in terms if t not in _SHARED and t not in NOT_A_SUBJECT_STEMS)
+
+
+def grounded_sentences(analysis: AnswerAnalysis, question: Question) -> frozenset[int]:
+    """Indices of the credited sentences that use the question's particulars (see above)."""
+    subject = subject_terms(question)
+    facts = analysis.credited
+    own = [bool(f.terms & subject or _QUANTITY_RE.search(f.sentence.text.lower())) for f in facts]
+    return frozenset(
+        f.sentence.index
+        for i, f in enumerate(facts)
+        if any(own[max(0, i - CONTEXT_SENTENCES) : i + CONTEXT_SENTENCES + 1])
+    )
