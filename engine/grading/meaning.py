@@ -104,6 +104,8 @@ class AnswerMeaning:
         claim_sims: one (claims x clauses) array per red flag, in the order given.
         answer_vector: the unit mean of the clause vectors (what the answer is about overall),
             or None when nothing was embedded.
+        resaid_share: the share of clauses (after the first) that say again what an earlier
+            clause said, judged with the question's topic taken out (``resaid_share``).
     """
 
     chunk_sentence: np.ndarray
@@ -114,6 +116,7 @@ class AnswerMeaning:
     claim_sims: tuple[np.ndarray, ...]
     answer_vector: np.ndarray | None = None
     point_specific: dict[str, np.ndarray] | None = None
+    resaid_share: float = 0.0
 
     @property
     def size(self) -> int:
@@ -150,6 +153,29 @@ def specific_similarity(points: np.ndarray, clauses: np.ndarray, topic: np.ndarr
     c_t = clauses @ topic
     scale = np.sqrt(np.outer(np.clip(1 - p_t**2, 1e-6, None), np.clip(1 - c_t**2, 1e-6, None)))
     return ((raw - np.outer(p_t, c_t)) / scale).astype(np.float32)
+
+
+# A clause this close to an earlier one (topic taken out) says the same thing again.
+RESAID_SIM = 0.5
+
+
+def resaid_share(clauses: np.ndarray, topic: np.ndarray) -> float:
+    """Share of clauses after the first that re-say an earlier clause in other words.
+
+    Why: near-verbatim repeats are dropped in ``analysis.py``, but a long and shallow answer
+    repeats itself in new words ("it depends on the priorities... so it comes down to the
+    priorities... it's really a balance"). Every clause is about the question's subject, so
+    the subject is taken out first (``specific_similarity``); what is left close to an earlier
+    clause is the same idea said again. Strong answers of any length stay near zero.
+    """
+    count = clauses.shape[0]
+    if count < 2:
+        return 0.0
+    sims = specific_similarity(clauses, clauses, topic)
+    earlier = np.tril(sims, k=-1)[1:, :]
+    mask = np.tril(np.ones((count, count), dtype=bool), k=-1)[1:, :]
+    best = np.where(mask, earlier, -1.0).max(axis=1)
+    return float((best >= RESAID_SIM).mean())
 
 
 def build_meaning(
@@ -207,6 +233,7 @@ def build_meaning(
         rows = side[start : start + len(points[d])]
         start += len(points[d])
         specific[d] = point_sims[d] if topic is None else specific_similarity(rows, answer, topic)
+    resaid = resaid_share(answer, topic) if topic is not None else 0.0
     mean = answer.mean(axis=0) if chunk_texts else None
     if mean is not None:
         norm = float(np.linalg.norm(mean))
@@ -220,4 +247,5 @@ def build_meaning(
         point_specific=specific,
         anchor_sims=anchor_sims,
         claim_sims=tuple(claim_sims),
+        resaid_share=resaid,
     )

@@ -381,6 +381,7 @@ def _dimension_meanings(
             anchor=best[1],
             anchor_sentence=best[0],
             grounded=grounded,
+            resaid_share=meaning.resaid_share,
         )
     return result
 

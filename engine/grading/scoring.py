@@ -57,6 +57,10 @@ EXPLAINED_MIN = WEIGHT_TIED
 SHRINK = 0.4
 # Credit kept by a sentence that names nothing particular to the question (``grounding.py``).
 UNGROUNDED_FACTOR = 0.3
+# A rambling answer: past this share of re-said clauses, each further share point costs
+# RESAID_COST of the raw score (repetition does not accumulate credit).
+RESAID_FREE = 0.2
+RESAID_COST = 2.5
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class DimensionMeaning:
         answer_raw: the mean raw score of the answer's content dimensions; each dimension is
             pulled toward it by ``SHRINK`` (one idea said under the "wrong" dimension, or a point
             phrased unlike its wording, should not swing a dimension from 4 to 1).
+        resaid_share: how much of the answer re-says earlier clauses in new words
+            (``meaning.resaid_share``); past ``RESAID_FREE`` the dimension's raw score shrinks.
         grounded: the sentences that use the question's own subject words or a quantity
             (``grounding.py``); the credit of any other sentence is scaled by
             ``UNGROUNDED_FACTOR``. None: no discount (lexical grading).
@@ -87,6 +93,7 @@ class DimensionMeaning:
     anchor_sentence: int | None = None
     answer_raw: float | None = None
     grounded: frozenset[int] | None = None
+    resaid_share: float = 0.0
 
     def grounding(self, index: int) -> float:
         """1 for a sentence tied to the question's particulars (``grounding.py``), else less."""
@@ -372,6 +379,8 @@ def score_dimension_raw(
 
     if semantic is not None and semantic.answer_raw is not None:
         raw = (1 - SHRINK) * raw + SHRINK * semantic.answer_raw
+    if semantic is not None:
+        raw *= max(0.0, 1.0 - RESAID_COST * max(0.0, semantic.resaid_share - RESAID_FREE))
     score = _band(raw, semantic is not None)
     if best_weight < (WEIGHT_REASONED if semantic is None else EXPLAINED_MIN):
         score = min(score, 2)  # mentioned, never explained
