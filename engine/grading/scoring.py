@@ -55,8 +55,11 @@ SEMANTIC_BANDS: tuple[tuple[float, int], ...] = ((0.73, 4), (0.4, 3), (0.11, 2))
 QUALITY_FLOOR = 0.76
 EXPLAINED_MIN = WEIGHT_TIED
 SHRINK = 0.4
-# Credit kept by a sentence that names nothing particular to the question (``grounding.py``).
+# Credit kept by a sentence that names nothing particular to the question (``grounding.py``):
+# of its expected-point coverage, and of its rubric concepts (a concept counts only when
+# applied).
 UNGROUNDED_FACTOR = 0.3
+UNGROUNDED_CONCEPT_FACTOR = 0.0
 # A rambling answer: past this share of re-said clauses, each further share point costs
 # RESAID_COST of the raw score (repetition does not accumulate credit).
 RESAID_FREE = 0.2
@@ -81,9 +84,10 @@ class DimensionMeaning:
             phrased unlike its wording, should not swing a dimension from 4 to 1).
         resaid_share: how much of the answer re-says earlier clauses in new words
             (``meaning.resaid_share``); past ``RESAID_FREE`` the dimension's raw score shrinks.
-        grounded: the sentences that use the question's own subject words or a quantity
-            (``grounding.py``); the credit of any other sentence is scaled by
-            ``UNGROUNDED_FACTOR``. None: no discount (lexical grading).
+        grounded: the sentences that use the question's own subject words or a quantity, or
+            follow or precede one closely (``grounding.py``); the credit of any other sentence
+            is scaled by ``UNGROUNDED_FACTOR`` (its concepts by ``UNGROUNDED_CONCEPT_FACTOR``).
+            None: no discount (lexical grading).
     """
 
     covers: tuple[PointCover, ...]
@@ -95,11 +99,14 @@ class DimensionMeaning:
     grounded: frozenset[int] | None = None
     resaid_share: float = 0.0
 
-    def grounding(self, index: int) -> float:
-        """1 for a sentence tied to the question's particulars (``grounding.py``), else less."""
+    def grounding(self, index: int, factor: float | None = None) -> float:
+        """1 for a sentence tied to the question's particulars (``grounding.py``), else less.
+
+        ``factor`` is what an untied sentence keeps (``UNGROUNDED_FACTOR`` unless given).
+        """
         if self.grounded is None or index in self.grounded:
             return 1.0
-        return UNGROUNDED_FACTOR
+        return UNGROUNDED_FACTOR if factor is None else factor
 
 
 @dataclass(frozen=True)
@@ -154,7 +161,7 @@ def _concept_credits(
             continue
         applied = 1.0 if semantic is None else semantic.applied.get(index, 0.0)
         if semantic is not None:
-            applied *= semantic.grounding(index)
+            applied *= semantic.grounding(index, UNGROUNDED_CONCEPT_FACTOR)
         if applied <= 0.0:
             continue
         quality = facts.quality.weight
