@@ -6,7 +6,8 @@ its users or the numbers in the prompt, so it would read the same under any ques
 rubric calls that weak, and issue 10 asks that a concept count only when it is applied.
 
 A sentence is *grounded* when it uses one of the question's own subject words (from its prompt
-and context, without words any product question uses: "users", "model", "data", "metric"...),
+and context, without words any product question uses: "users", "model", "data", "metric"...,
+nor the rubric's method vocabulary, "latency", "retention", "search ranking"),
 or states a quantity (a number, a percentage, a
 duration): "the five percent drop in shares worries me" is applied, "counter metrics so we
 don't Goodhart ourselves" is not. Plain words count: "hosts", "couriers", "listeners" are the
@@ -25,8 +26,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from engine.grading.analysis import AnswerAnalysis
+from engine.grading.lexicon import CONCEPTS
 from engine.grading.matching import meaning_terms
 from engine.grading.topic import NOT_A_SUBJECT_STEMS
 from engine.questions.model import Question
@@ -48,13 +51,38 @@ _SHARED = frozenset(
 )  # fmt: skip
 
 
+# Method vocabulary: the rubric's concepts of these dimensions ("latency", "search ranking",
+# "retention", "novelty effect") name *how* to answer, not what the question is about, even
+# when the prompt happens to use them; a jargon list would otherwise ground itself on them.
+METHOD_DIMENSIONS = frozenset(
+    {"metrics", "experimentation", "system_design", "tradeoffs", "diagnosis"}
+)
+# ...unless that would leave the question fewer particulars than this (a prompt made of
+# method words, "what metrics tell whether product search is good?"): then they all count.
+MIN_PARTICULAR = 3
+
+
+@lru_cache(maxsize=1)
+def _method_terms() -> frozenset[str]:
+    phrases = (
+        p
+        for c in CONCEPTS
+        if c.dimension in METHOD_DIMENSIONS
+        for p in c.phrases
+        if not p.startswith("re:")
+    )
+    return meaning_terms(re.sub(r"[^a-z0-9' -]", " ", " ".join(phrases).lower()))
+
+
 def subject_terms(question: Question) -> frozenset[str]:
     """The question's own subject words, normalised like an answer's sentence terms."""
     texts: Iterable[str] = [question.prompt, question.context or ""]
     terms = meaning_terms(" ".join(texts))
     # The interviewer's facts are left out on purpose: they name rubric concepts ("latency",
     # "ratings", "novelty") that a jargon list says without applying anything.
-    return frozenset(t for t in terms if t not in _SHARED and t not in NOT_A_SUBJECT_STEMS)
+    subject = frozenset(t for t in terms if t not in _SHARED and t not in NOT_A_SUBJECT_STEMS)
+    particular = subject - _method_terms()
+    return particular if len(particular) >= MIN_PARTICULAR else subject
 
 
 def grounded_sentences(analysis: AnswerAnalysis, question: Question) -> frozenset[int]:
