@@ -7,11 +7,10 @@ rubric calls that weak, and issue 10 asks that a concept count only when it is a
 
 A sentence is *grounded* when it uses one of the question's own subject words (from its prompt
 and context, without words any product question uses: "users", "model", "data", "metric"...,
-nor the rubric's method vocabulary, "latency", "retention", "search ranking"),
-or states a quantity (a number, a percentage, a
-duration): "the five percent drop in shares worries me" is applied, "counter metrics so we
-don't Goodhart ourselves" is not. Plain words count: "hosts", "couriers", "listeners" are the
-question's subject whatever the rubric calls them. The test is by words on purpose: cheap,
+nor the rubric's method vocabulary, "latency", "retention", "search ranking"), or one of the
+roles the question names ("couriers", "hosts", "creators"), or states a quantity (a number, a
+percentage, a duration): "the five percent drop in shares worries me" is applied, "counter
+metrics so we don't Goodhart ourselves" is not. The test is by words on purpose: cheap,
 explainable in the report, and the meaning-based checks (``meaning.py``) already decide whether
 the sentence is about the question's points; this one only asks whether it is about its
 *particulars*. A sentence within ``CONTEXT_SENTENCES`` of a grounded one counts as grounded:
@@ -31,6 +30,7 @@ from functools import lru_cache
 from engine.grading.analysis import AnswerAnalysis
 from engine.grading.lexicon import CONCEPTS
 from engine.grading.matching import meaning_terms
+from engine.grading.tokens import stem, tokenize, word_set
 from engine.grading.topic import NOT_A_SUBJECT_STEMS
 from engine.questions.model import Question
 
@@ -85,11 +85,39 @@ def subject_terms(question: Question) -> frozenset[str]:
     return particular if len(particular) >= MIN_PARTICULAR else subject
 
 
+# The people a product serves, by role. The matcher folds most of them into "user" (a
+# viewer is a user), which says nothing particular; the role itself does when the question
+# names it, in its prompt, context or expected points: "viewers want to be entertained and
+# creators want an audience" is about a video feed's own people.
+_ROLES = word_set(
+    """viewer viewers creator creators listener listeners reader readers rider riders driver
+    drivers seller sellers buyer buyers advertiser advertisers host hosts guest guests courier
+    couriers shopper shoppers merchant merchants subscriber subscribers student students
+    learner learners writer writers recruiter recruiters employer employers restaurant
+    restaurants patient patients passenger passengers artist artists author authors player
+    players agent agents moderator moderators cardholder cardholders traveler travelers
+    traveller travellers"""
+)
+
+
+def question_roles(question: Question) -> frozenset[str]:
+    """Stems of the roles the question names (see ``_ROLES``)."""
+    points = [p for pts in question.expected.values() for p in pts]
+    words = tokenize(" ".join([question.prompt, question.context or "", *points]))
+    return frozenset(stem(w) for w in words if w in _ROLES)
+
+
 def grounded_sentences(analysis: AnswerAnalysis, question: Question) -> frozenset[int]:
     """Indices of the credited sentences that use the question's particulars (see above)."""
     subject = subject_terms(question)
+    roles = question_roles(question)
     facts = analysis.credited
-    own = [bool(f.terms & subject or _QUANTITY_RE.search(f.sentence.text.lower())) for f in facts]
+    own = [
+        bool(f.terms & subject)
+        or bool(_QUANTITY_RE.search(f.sentence.text.lower()))
+        or any(stem(t) in roles for t in f.tokens if t in _ROLES)
+        for f in facts
+    ]
     return frozenset(
         f.sentence.index
         for i, f in enumerate(facts)
