@@ -87,8 +87,8 @@ def cover_sims(meaning: AnswerMeaning, dimension: str) -> np.ndarray:
     Two conditions, each of which a gaming answer fails one way:
 
     * what the clause says must match what is *particular* to the point, with the question's
-      topic taken out of both (``meaning.specific_similarity``): "that's my overall view on
-      skips" is about skips, like every point of a skip question, and says none of them;
+      topic taken out of both (``meaning.specific_similarity``): saying the subject over and
+      over ("skips are a really interesting signal") should not cover the points about it;
     * the clause must be about this question (``GATE_LO``/``GATE_HI`` on its closeness to the
       prompt, context and interviewer facts): "ratings have selection bias" names a point of
       many questions, and applies it to none.

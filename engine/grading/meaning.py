@@ -139,12 +139,14 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 def specific_similarity(points: np.ndarray, clauses: np.ndarray, topic: np.ndarray) -> np.ndarray:
     """(points x clauses) cosine after removing the ``topic`` direction from both sides.
 
-    Why: a small sentence encoder is dominated by subject words. "That's my overall view on
-    skips" sits at 0.69 from "early skips are stronger negatives than skips near the end"
-    because both are about skips, which every point and every on-topic sentence of the answer
-    share. Projecting out the question's own direction (the unit mean of its prompt, context
-    and interviewer facts) leaves what is particular to each side, so a vague on-topic sentence
-    no longer covers a specific point, while a paraphrase of the point still does.
+    Why: a small sentence encoder is dominated by subject words, and every expected point and
+    every on-topic sentence of an answer share the question's subject ("skips", "fraud"). A
+    rambling answer that keeps naming the subject lands near many points at once. Projecting
+    out the question's own direction (the unit mean of its prompt, context and interviewer
+    facts) leaves more of what is particular to each side. Measured on the tuning half only:
+    expected-point coverage computed this way orders on-topic answers by their labels
+    noticeably better than with the plain cosine (Spearman of the mean soft coverage about
+    0.79 against 0.68). It is a statistical gain, not a guarantee for every sentence.
     """
     if not points.size or not clauses.size:
         return points @ clauses.T
