@@ -25,7 +25,11 @@ test: setup llm-server-deps
 	$(BIN)/ruff check engine desktop tests bench
 	$(BIN)/ruff format --check engine desktop tests bench
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -ra
+	$(BIN)/python -m pytest -ra || { status=$$?; \
+		if [ -s artifacts/crash.log ]; then \
+			echo "== pytest crashed in $$(cat artifacts/last-test.txt 2>/dev/null); every thread at the crash (artifacts/crash.log, pytest frames left out) =="; \
+			grep -v -e '/pluggy/' -e '/_pytest/' -e 'Extension modules' artifacts/crash.log | head -n 300; \
+		fi; exit $$status; }
 
 setup: system-deps $(STAMP)
 

@@ -6,8 +6,10 @@ Face hub offline, so nothing a test does can touch a user's sessions or reach th
 
 from __future__ import annotations
 
+import faulthandler
 import os
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -25,6 +27,33 @@ JFK_REFERENCE = (
     "And so my fellow Americans, ask not what your country can do for you, "
     "ask what you can do for your country."
 )
+
+CRASH_LOG = ARTIFACTS_DIR / "crash.log"
+"""Where a fatal crash's dump of every thread goes; ``make test`` prints it when pytest dies."""
+
+_crash_log: IO[str] | None = None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Send a fatal crash's thread dump (abort, segfault) to ``artifacts/crash.log``.
+
+    On stderr a crash at the end of a long run leaves only the bottom of one stack in view (a CI
+    log keeps its tail); ``make test`` prints this file, most useful frames kept, when pytest
+    dies. The file is emptied at every start, so a stale dump is never shown.
+    """
+    global _crash_log
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    _crash_log = CRASH_LOG.open("w", encoding="utf-8")
+    faulthandler.enable(file=_crash_log, all_threads=True)
+
+
+LAST_TEST = ARTIFACTS_DIR / "last-test.txt"
+"""The test running now (or last run): what ``make test`` names when pytest dies mid-test."""
+
+
+def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    LAST_TEST.write_text(nodeid + "\n", encoding="utf-8")
+
 
 pytest_plugins = [
     "tests.fixtures.virtual_mic",

@@ -158,7 +158,7 @@ class Player:
                 dtype="float32",
                 device=self.device,
                 callback=self._callback,
-                finished_callback=lambda: self._finish_once(token),
+                finished_callback=lambda: self._stream_finished(token),
             )
             with self._lock:
                 self._stream = stream
@@ -179,6 +179,24 @@ class Player:
         if len(chunk) < frames:
             outdata[len(chunk) :, 0] = 0.0
             raise sd.CallbackStop
+
+    def _stream_finished(self, token: int) -> None:
+        """The sound played to its end: release the device, then report the end.
+
+        A finished stream left open keeps the output device (and its PulseAudio connection)
+        until the next play; a sound server that goes away meanwhile can take the process down
+        with it. PortAudio forbids closing a stream from its own callback thread, so it is
+        released on a short-lived thread of its own.
+        """
+        with self._lock:
+            stream = self._stream if token == self._token else None
+            if stream is not None:
+                self._stream = None
+        if stream is not None:
+            threading.Thread(
+                target=close_stream_quietly, args=(stream,), name="playback-release", daemon=True
+            ).start()
+        self._finish_once(token)
 
     def _finish_once(self, token: int | None = None) -> None:
         """Mark the current sound over and call its callback once (stale streams are ignored)."""

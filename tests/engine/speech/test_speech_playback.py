@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 import time
 
@@ -61,6 +63,36 @@ def test_stop_ends_playback_now_and_fires_the_callback_once(virtual_mic):
     assert 0.0 < player.position_s < 20.0  # stopped mid-sound, not at its end
     player.stop()
     assert calls == [1]
+
+
+def _playback_clients(server: str) -> list[str]:
+    """The sound server's playback streams (sink inputs), as ``pactl`` lists them."""
+    listed = subprocess.run(
+        ["pactl", "list", "short", "sink-inputs"],
+        env=dict(os.environ, PULSE_SERVER=server),
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+    )
+    return [line for line in listed.stdout.splitlines() if line.strip()]
+
+
+@pytest.mark.mic
+def test_a_sound_played_to_its_end_releases_the_output_device(virtual_mic):
+    """After a replay ends by itself the app no longer holds a stream on the sound server.
+
+    A finished stream left open kept the device until the next replay; when the sound server
+    went away meanwhile, the client library could abort the whole process.
+    """
+    player = Player()
+    finished = threading.Event()
+    player.play(_tone(0.5), on_finished=finished.set)
+    assert finished.wait(10)
+    deadline = time.monotonic() + 10  # a wait for the release, not a speed bound
+    while _playback_clients(virtual_mic.server) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _playback_clients(virtual_mic.server) == []
 
 
 def test_absurd_speeds_are_refused():
