@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import pytest
 
+from bench.grading_corpus import load_corpus
+from engine.grading.base import GradeRequest
 from engine.grading.verdict import WRONG_CALL_CAP, overall_score
+from engine.questions.bank import default_bank
 from engine.rubric import PRIMARY_DIMENSION, applicable_dimensions
+from engine.transcript import Transcript
 
 
 def _scores(category: str, high: set[str], high_score: int = 4, low: int = 1) -> dict[str, int]:
@@ -55,3 +59,32 @@ def test_a_red_flag_on_the_core_caps_the_overall_but_elsewhere_it_does_not(categ
 
 def test_nothing_scored_is_the_floor():
     assert overall_score("design", {}) == 1.0
+
+
+def _grade(grader, question_id: str, answer: str):
+    question = default_bank().get(question_id)
+    return grader.grade(GradeRequest(question, Transcript.from_text(answer)))
+
+
+def test_a_wrong_call_on_the_core_caps_the_graded_answer(grader):
+    """The tuning half's 'novelty effects are a myth, ship now' answer: flagged, and capped."""
+    [wrong] = [a for a in load_corpus("tune") if a.id == "experimentation-novelty-effect-07"]
+    grade = _grade(grader, wrong.question_id, wrong.text)
+    scores = {d.id: d.score for d in grade.dimensions if d.score is not None}
+    flagged = [f.dimension for f in grade.red_flags]
+    assert "experimentation" in flagged
+    assert grade.overall == pytest.approx(overall_score("experimentation", scores, flagged))
+    assert grade.overall <= WRONG_CALL_CAP
+
+
+def test_weighing_one_side_of_a_trade_off_is_not_the_wrong_call(grader):
+    grade = _grade(
+        grader,
+        "tradeoff-fraud-recall-vs-friction",
+        "I'd turn both sides into money. On one side, fraud losses are about two million "
+        "dollars a month, so if the extra fraud we catch is worth twenty percent of today's "
+        "losses, that's up to four hundred thousand a month saved. On the other side, good "
+        "customers get an extra check and some give up on the purchase. I wouldn't put the "
+        "check on everyone: only on high-risk payments, new accounts and large amounts.",
+    )
+    assert grade.red_flags == (), [(f.text, f.quote) for f in grade.red_flags]
