@@ -6,7 +6,8 @@ question at all (``relevance.py``), which expected points it covers and which di
 sentence is about (``coverage.py``), and which typical mistakes it makes (``red_flags.py``).
 Each applicable content dimension is scored from the points covered and the rubric concepts
 explained *and applied to this question* (``scoring.py``); communication from structure and
-delivery, capped by the substance behind it (``communication.py``). It measures the delivery and
+delivery, capped by the substance behind it (``communication.py``); the overall weighs them by
+what the question's category hinges on (``verdict.py``). It measures the delivery and
 the stage timeline (``pacing.py``, ``stages.py``), and asks the interviewer's policy for the next
 probe.
 
@@ -56,6 +57,7 @@ from engine.grading.scoring import (
 from engine.grading.stages import stage_timeline
 from engine.grading.tokens import stem
 from engine.grading.topic import off_topic_warning, subject_words
+from engine.grading.verdict import overall_score
 from engine.questions.model import Question, RedFlag
 from engine.rubric import DIMENSION_IDS, applicable_dimensions, dimension_label
 from engine.semantic import EmbeddingUnavailable
@@ -150,8 +152,11 @@ class OfflineGrader:
         outcome = _score(request, analysis, pacing, applicable, warnings)
         by_id = {s.id: s for s in outcome.scores}
         dimensions = tuple(by_id.get(d, DimensionScore(d, None)) for d in DIMENSION_IDS)
-        applicable_scores = [s.score for s in dimensions if s.score is not None]
-        overall = sum(applicable_scores) / len(applicable_scores)
+        overall = overall_score(
+            category,
+            {s.id: s.score for s in dimensions if s.score is not None},
+            (flag.dimension for flag in outcome.red_flags),
+        )
         feedback = summarise(dimensions, KEY_STAGES.get(category, ()))
         if outcome.relevance is not None and outcome.relevance < OFF_TOPIC_BELOW:
             feedback = f"{OFF_TOPIC_SUMMARY} {feedback}".strip()

@@ -43,6 +43,16 @@ _DISTANCING_RE = re.compile(
     re.IGNORECASE,
 )
 
+# A clause that opens on a contrast asserts what follows it ("..., but for now the daily actives
+# are what counts"): the contrast distances it from what came before, not from its own claim.
+_OPENING_CONTRAST_RE = re.compile(r"\s*(?:and\s+|so\s+)?(?:but|however)\b[\s,]*", re.IGNORECASE)
+
+# A sentence that opens as one side of a weighing ("On one side, fraud losses are ...") states a
+# consideration, not the decision the flag is about.
+_ONE_SIDE_RE = re.compile(
+    r"\W*(?:and\s+|so\s+)?on (?:one|the one|the other) (?:side|hand)\b", re.IGNORECASE
+)
+
 
 def red_flags_for(question: Question) -> tuple[RedFlag, ...]:
     """The question's own red flags, or the generic ones of its category when it has none."""
@@ -63,11 +73,15 @@ def _same_stance(clause: str, around: str, claim: str) -> bool:
 
     The clause must be negated exactly when the claim is ("I would not just optimise clicks"
     rejects "I'd just optimise clicks"), and neither it nor the clause after it (``around``:
-    "..., which would be a mistake") may distance itself with a word the claim does not use.
+    "..., which would be a mistake") may distance itself with a word the claim does not use;
+    a "but" that opens the clause turns toward its claim and does not count.
     """
     if _negated(clause) != _negated(claim):
         return False
     claim_cues = {m.group(0).lower() for m in _DISTANCING_RE.finditer(claim)}
+    opening = _OPENING_CONTRAST_RE.match(around)
+    if opening:  # "but for now daily actives are what counts": the contrast turns to the claim
+        around = around[opening.end() :]
     return all(m.group(0).lower() in claim_cues for m in _DISTANCING_RE.finditer(around))
 
 
@@ -105,7 +119,9 @@ def find_red_flags(
             if similarity - float(on_point[chunk]) < FLAG_MARGIN:
                 continue
             sentence = sentences.get(int(meaning.chunk_sentence[chunk]))
-            if sentence is None or not _same_stance(
+            if sentence is None or _ONE_SIDE_RE.match(sentence.text):
+                continue
+            if not _same_stance(
                 meaning.chunk_texts[chunk], _with_next(meaning, chunk), flag.claims[claim_row]
             ):
                 continue

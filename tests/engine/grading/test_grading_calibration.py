@@ -8,6 +8,7 @@ from grading_calibration import ANSWERS, QUESTION_IDS, QUESTIONS, instruction_an
 
 from engine.engines import make_grader
 from engine.grading.base import GradeRequest
+from engine.grading.verdict import overall_score
 from engine.rubric import CATEGORIES, applicable_dimensions
 from engine.transcript import Transcript
 
@@ -155,7 +156,7 @@ def test_an_answer_about_metrics_scores_metrics_above_the_rest(grade_text):
 
 
 @pytest.mark.parametrize("question_id", QUESTION_IDS)
-def test_diagnosis_applies_only_to_diagnose_questions_and_overall_is_the_mean(
+def test_diagnosis_applies_only_to_diagnose_questions_and_overall_weighs_the_category(
     grade_text, question_id
 ):
     question = QUESTIONS[question_id]
@@ -164,9 +165,11 @@ def test_diagnosis_applies_only_to_diagnose_questions_and_overall_is_the_mean(
     scored = {d.id for d in grade.dimensions if d.score is not None}
     assert scored == applicable
     assert (grade.dimension("diagnosis").score is None) == (question.category != "diagnose")
-    scores = [d.score for d in grade.dimensions if d.score is not None]
-    assert grade.overall == pytest.approx(sum(scores) / len(scores))
-    assert all(1 <= s <= 4 for s in scores)
+    scores = {d.id: d.score for d in grade.dimensions if d.score is not None}
+    flagged = [f.dimension for f in grade.red_flags]
+    assert grade.overall == pytest.approx(overall_score(question.category, scores, flagged))
+    assert min(scores.values()) <= grade.overall <= max(scores.values())
+    assert all(1 <= s <= 4 for s in scores.values())
 
 
 def test_clarifying_questions_count_toward_problem_framing(grade_text):
