@@ -83,8 +83,9 @@ the question (a template, jargon, signposts), not chat. On the tuning half of th
 corpus templates, jargon and signpost-only answers name 3 to 24; small talk, monologues about
 oneself and answers in another language name 2 at most."""
 
-GENERIC_LEAD = "Let's make that concrete for this question."
-"""Said before the probe when a generic answer is probed rather than redirected."""
+GENERIC_LEAD = "That could apply to any product."
+"""Said before the probe when a generic answer is probed rather than redirected: the candidate
+hears why the interviewer digs into a gap they seemed to have named (no expected point in it)."""
 
 
 def grade_is_off_topic(grade: Grade, text: str | None = None) -> bool:
@@ -101,13 +102,27 @@ def grade_is_off_topic(grade: Grade, text: str | None = None) -> bool:
     The first offline grader only warns when the answer never uses the question's subject words
     (bank questions only). A substantial answer in which the grader found nothing to quote on
     any content dimension is treated the same way: it is what gibberish or chat looks like from
-    the grade, on free questions too.
+    the grade, on free questions too. Either is again forgiven to a generic answer on the
+    question, so a template is probed whatever its relevance came to.
     """
+    if not _misses_the_question(grade):
+        return False
+    return text is None or not is_generic_on_question(grade, text)
+
+
+def is_generic_answer(grade: Grade, text: str) -> bool:
+    """Whether the grade would call the answer off topic but it is generic talk on the question.
+
+    Such an answer is probed, and the probe asks for it made concrete (``GENERIC_LEAD``).
+    """
+    return _misses_the_question(grade) and is_generic_on_question(grade, text)
+
+
+def _misses_the_question(grade: Grade) -> bool:
+    """What the grade alone says: low relevance, the subject-word warning, or nothing credited."""
     relevance = getattr(grade, "relevance", None)
     if relevance is not None and float(relevance) < OFF_TOPIC_RELEVANCE:
-        if getattr(grade, "closer_question", None):
-            return True
-        return text is None or not is_generic_on_question(grade, text)
+        return True
     if any(w.startswith(OFF_TOPIC_WARNING_START) for w in grade.warnings):
         return True
     content = [d for d in grade.dimensions if d.id != "communication" and d.score is not None]

@@ -89,6 +89,7 @@ from engine.interviewer.redirects import (
     come_back_line,
     echoes_question,
     grade_is_off_topic,
+    is_generic_answer,
     is_solution_request,
     ran_over,
     without_annotations,
@@ -666,7 +667,7 @@ class Interview:
             scores = self._combined_scores(grade) if request.previous_answers else grade.dimensions
             self._probe_wording = ProbeWording(request, tuple(scores), suggestion)
         line = spoken(suggestion.text)
-        if role == ROLE_ANSWER and grade.off_topic and not suggestion.constraint:
+        if role == ROLE_ANSWER and is_generic_answer(grade, text_of(transcript)):
             # Generic on the question (else it was redirected above): ask for it made concrete.
             line = join_sentences(GENERIC_LEAD, line)
         return self._speak(line, "follow_up")
