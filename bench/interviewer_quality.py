@@ -1,14 +1,14 @@
 """Does the interviewer behave like a person over whole conversations? A checklist per interview.
 
 Scripted candidates of known quality (strong, medium, weak) and adversarial ones (silence, noise,
-gibberish, repeating the question, off topic, a monologue past the limit, three clarifying
-questions in a row, "just tell me the answer") are replayed from ``bench/candidates/*.yaml``
-through ``mockinterview demo``'s host: every candidate turn is spoken with our TTS voice,
-streamed through the Whisper transcriber in half-second chunks as fast as it takes them (no
-sleeping, as ``bench/stream_latency.py`` does), and driven through the same interview state
-machine the desktop uses. ``--real-mic`` instead plays each turn into a virtual microphone (a
-private PulseAudio, ``tests/fixtures/virtual_mic.py``) in real time and records it with the
-app's recorder, so a run takes as long as the answers.
+gibberish, repeating the question, off topic, a generic template, a monologue past the limit,
+three clarifying questions in a row, "just tell me the answer") are replayed from
+``bench/candidates/*.yaml`` through ``mockinterview demo``'s host: every candidate turn is
+spoken with our TTS voice, streamed through the Whisper transcriber in half-second chunks as
+fast as it takes them (no sleeping, as ``bench/stream_latency.py`` does), and driven through
+the same interview state machine the desktop uses. ``--real-mic`` instead plays each turn into
+a virtual microphone (a private PulseAudio, ``tests/fixtures/virtual_mic.py``) in real time and
+records it with the app's recorder, so a run takes as long as the answers.
 
 Each interview is scored on true/false checks (``CHECKS``); a check that cannot apply to an
 interview (no clarifying question was asked) is left out rather than counted as passed. Output:
@@ -51,6 +51,10 @@ ADVERSARIAL_CEILING = 1.8
 
 REDIRECT_BEHAVIOURS = frozenset({"off_topic", "gibberish", "repeating", "solution_request"})
 """Adversarial behaviours the interviewer must answer with a redirect rather than a probe."""
+
+PROBE_BEHAVIOURS = frozenset({"generic"})
+"""Adversarial behaviours that are weak attempts at the question (a template answer), which the
+interviewer must probe rather than redirect, although grading rates them low on relevance."""
 
 NOTE_FOR_BEHAVIOUR = {
     "silence": "nothing was heard",
@@ -207,13 +211,18 @@ def _clarifications_from_bank(
 
 
 def _redirects(script: CandidateScript, turns: list[dict[str, Any]]) -> tuple[bool, str]:
-    """Off-topic turns get a redirect; on-topic candidates never do."""
+    """Off-topic turns get a redirect; on-topic candidates and generic attempts never do."""
     redirected = [t for t in turns if t["redirect"]]
     if script.behaviour in REDIRECT_BEHAVIOURS:
         first = next((t for t in turns if t["behaviour"] == "speech"), None)
         ok = first is not None and first["redirect"]
         reply = first["reply_purpose"] if first else "nothing"
         return ok, f"the first {script.behaviour} turn got a {reply}, not a redirect"
+    if script.behaviour in PROBE_BEHAVIOURS:
+        first = next((t for t in turns if t["behaviour"] == "speech"), None)
+        ok = first is not None and first["reply_purpose"] == "follow_up" and not redirected
+        reply = first["reply_purpose"] if first else "nothing"
+        return ok, f"the first {script.behaviour} turn got a {reply}, not a probe"
     if script.kind in ("strong", "medium", "weak"):
         return not redirected, f"redirected on-topic answers: {[t['heard'] for t in redirected]}"
     return True, ""

@@ -39,7 +39,7 @@ from engine.grading.matching import meaning_terms
 from engine.grading.meaning import AnswerMeaning, build_meaning
 from engine.grading.pacing import measure_pacing
 from engine.grading.red_flags import apply_red_flags, find_red_flags, red_flags_for
-from engine.grading.relevance import relevance, topicality
+from engine.grading.relevance import closer_question, relevance, topicality
 from engine.grading.result import (
     OFF_TOPIC_BELOW,
     DimensionScore,
@@ -172,6 +172,7 @@ class OfflineGrader:
             warnings=tuple(warnings),
             relevance=outcome.relevance,
             red_flags=outcome.red_flags,
+            closer_question=outcome.closer_question,
         )
 
 
@@ -197,6 +198,7 @@ class _Outcome:
     scores: list[DimensionScore]
     relevance: float | None
     red_flags: tuple[RedFlagHit, ...] = ()
+    closer_question: str | None = None
 
 
 def _meaning_or_none(
@@ -299,7 +301,10 @@ def _score(
         off_topic = off_topic_warning(question, said, analysis.answer_word_count)
         if off_topic:
             warnings.append(off_topic)
-    return _Outcome(scores, rel, hits)
+    closer = None
+    if meaning is not None and rel is not None and rel < OFF_TOPIC_BELOW:
+        closer = closer_question(meaning, question)
+    return _Outcome(scores, rel, hits, closer)
 
 
 def _off_topic_warning(question: Question, rel: float) -> str:

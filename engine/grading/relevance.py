@@ -128,3 +128,39 @@ def topicality(meaning: AnswerMeaning) -> np.ndarray:
         if sims.shape[0] and sims.shape[1]:
             best = np.maximum(best, sims.max(axis=0))
     return best
+
+
+# An answer the grade calls off topic is *about another question* when some other bank question
+# fits it this well (cosine with that question's profile) and by this lead over the asked one:
+# a good answer to another question, not a generic or thin answer to this one. Set on the tuning
+# half: answers to another question reach 0.78 and more with leads of 0.22 and more; generic,
+# jargon and template answers to the asked question stay below 0.67, or lead by 0.15 at most (a
+# template names no product, so it is close to no question in particular). The closeness bound
+# sits low in that gap because a spoken answer is sometimes heard only in part, which lowers it.
+OTHER_QUESTION_CLOSE = 0.70
+OTHER_QUESTION_LEAD = 0.18
+
+
+def closer_question(meaning: AnswerMeaning, question: Question) -> str | None:
+    """The id of another bank question the answer clearly addresses instead of ``question``.
+
+    None when no other question fits the answer both well and clearly better. Tells the two
+    kinds of low relevance apart for the interviewer: an answer to another question is steered
+    back to the asked one, a generic answer on the asked question is probed for its biggest gap.
+    """
+    if meaning.answer_vector is None:
+        return None
+    others = _other_questions(question)
+    if not others:
+        return None
+    prompts = vectors([question.prompt, *(q.prompt for q in others)], cache=True)
+    same = prompts[1:] @ prompts[0]
+    others = [q for q, sim in zip(others, same.tolist(), strict=True) if sim < SAME_SUBJECT]
+    if not others:
+        return None
+    sims = profiles([question, *others]) @ meaning.answer_vector
+    best = int(np.argmax(sims[1:]))
+    other = float(sims[1 + best])
+    if other >= OTHER_QUESTION_CLOSE and other - float(sims[0]) >= OTHER_QUESTION_LEAD:
+        return others[best].id
+    return None

@@ -248,6 +248,9 @@ class Grade:
     feedback (the LLM engine writes it; the offline engine writes a short summary).
     ``relevance`` (0-1) says how squarely the answer addresses the asked question; None only for
     grades stored before it existed. ``red_flags`` are the mistakes found, each with its quote.
+    ``closer_question``: when the answer is off topic, the id of another bank question it
+    clearly addresses instead (None when it fits none in particular: a generic, thin or chatty
+    answer), so the interviewer can tell "about another question" from "generic on this one".
     """
 
     engine: str
@@ -262,6 +265,7 @@ class Grade:
     warnings: tuple[str, ...] = ()
     relevance: float | None = None
     red_flags: tuple[RedFlagHit, ...] = ()
+    closer_question: str | None = None
 
     @property
     def off_topic(self) -> bool:
@@ -290,6 +294,8 @@ class Grade:
             data["engine_version"] = self.engine_version
         if self.warnings:
             data["warnings"] = list(self.warnings)
+        if self.closer_question:
+            data["closer_question"] = self.closer_question
         return data
 
     @classmethod
@@ -309,4 +315,5 @@ class Grade:
             warnings=tuple(data.get("warnings") or ()),
             relevance=None if relevance is None else float(relevance),
             red_flags=tuple(RedFlagHit.from_dict(r) for r in data.get("red_flags") or ()),
+            closer_question=data.get("closer_question") or None,
         )

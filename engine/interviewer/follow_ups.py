@@ -10,8 +10,11 @@ deterministically:
 2. Every applicable dimension below solid (score < ``SOLID_SCORE``) is a *gap*; its priority is
    the category's weight for it (``CATEGORY_WEIGHTS``: a diagnose question cares first about the
    diagnosis and the framing, a metrics question about metrics, a trade-off question about the
-   decision) times how far below solid it is. A dimension at solid or above is never probed;
-   the dimension just probed counts half, so a still-thin answer moves on to the next gap.
+   decision) times how far below solid it is; a dimension on which the grader quotes nothing
+   counts as missing, whatever partial credit it inferred. A dimension at solid or above is
+   never probed; the dimension just probed counts half, so a still-thin answer moves on to the
+   next gap. A generic answer (a template, jargon) that grading rates off topic is probed like
+   any other, only an answer about something else is redirected (``redirects``).
 3. When the biggest gap is small (below ``CONSTRAINT_BEATS_GAP``), the answer is solid on
    average and the candidate has a design (the category's core dimension, or
    ``system_design``, solid), a constraint change is asked instead, once per question: the
@@ -66,6 +69,11 @@ STRONG_SCORE = 4
 UNSCORED = 2
 """Assumed score of an applicable dimension the grader did not return (treated as weak)."""
 
+UNSAID_SCORE = 1
+"""A dimension below solid on which the grader quotes nothing counts as missing outright: the
+candidate said nothing there (any partial credit came from the rest of the answer), and that is
+the gap a person asks about first."""
+
 CONSTRAINT_BEATS_GAP = 2.0
 """A constraint change is asked only when no gap has at least this priority: a solid design
 with a small hole left is tested by changing the ground under it, a real hole is probed first.
@@ -94,7 +102,12 @@ COMMUNICATION_WEIGHT = 0.3
 
 CATEGORY_WEIGHTS: dict[str, dict[str, float]] = {
     "diagnose": {"diagnosis": 3.0, "problem_framing": 2.5, "metrics": 1.5},
-    "metrics": {"metrics": 3.0, "experimentation": 1.5, "problem_framing": 1.4},
+    "metrics": {
+        "metrics": 3.0,
+        "experimentation": 1.5,
+        "problem_framing": 1.4,
+        "system_design": 0.7,
+    },
     "tradeoff": {"tradeoffs": 3.0, "metrics": 1.8, "experimentation": 1.5},
     "design": {"problem_framing": 2.6, "metrics": 2.5, "system_design": 2.4},
     "experimentation": {"experimentation": 3.0, "metrics": 2.0, "tradeoffs": 1.3},
@@ -103,9 +116,9 @@ CATEGORY_WEIGHTS: dict[str, dict[str, float]] = {
 """How much each dimension matters for a category (DOMAIN.md): the dimensions the category's
 questions hinge on, most important first; every other applicable dimension counts
 ``BASE_WEIGHT`` and communication ``COMMUNICATION_WEIGHT``. Set from the domain, then adjusted
-once on the tuning half of the labelled corpus's ``probe_ok`` targets (a metrics question also
-cares how the metric is validated online; a design question does not single out user signals);
-the report half is only measured (``bench/grading_quality.py``)."""
+on the tuning half of the labelled corpus's ``probe_ok`` targets (a metrics question also cares
+how the metric is validated online, more than about the model behind it; a design question does
+not single out user signals); the report half is only measured (``bench/grading_quality.py``)."""
 
 ANSWER_SHAPE_ORDER: tuple[str, ...] = (
     "problem_framing",
@@ -243,7 +256,9 @@ def chosen_probe_dimension(question: Question, grade: Grade, answer: str = "") -
 
     For checks against labelled targets (``probe_ok`` in the grading corpus) and for the
     grading benchmark: the same policy as ``choose_follow_up`` on a fresh session with time
-    left. An answer the grade calls off topic gets a redirect, not a probe (None).
+    left. An answer the grade calls off topic gets a redirect, not a probe (None); a generic
+    answer on the question that the grade rates low on relevance is probed, as in the interview
+    (``redirects.grade_is_off_topic``).
 
     Args:
         question: the question answered.
@@ -251,7 +266,7 @@ def chosen_probe_dimension(question: Question, grade: Grade, answer: str = "") -
         answer: the answer's text, when known, so its content can break ties as in the
             interview; without it ties fall to the category's weights.
     """
-    if grade_is_off_topic(grade):
+    if grade_is_off_topic(grade, answer if answer.strip() else None):
         return None
     text = answer if answer.strip() else "answer"
     request = GradeRequest(question=question, transcript=Transcript.from_text(text, 60.0))
@@ -396,15 +411,17 @@ def _covers(candidate: _Candidate, concept: generic.Concept) -> bool:
 
 
 def _score_map(question: Question, scores: Sequence[DimensionScore]) -> dict[str, int]:
-    """Applicable dimension -> score; unscored applicable dimensions count as weak."""
+    """Applicable dimension -> score; unscored ones count as weak, unsaid ones as missing."""
     given = {s.id: s.score for s in scores}
+    evidence = {s.id: bool(s.evidence) for s in scores}
     result: dict[str, int] = {}
     for dimension in applicable_dimensions(question.category):
         if dimension in given:
             score = given[dimension]
             if score is None:
                 continue  # the grader says it does not apply to this answer
-            result[dimension] = int(score)
+            unsaid = score < SOLID_SCORE and not evidence.get(dimension)
+            result[dimension] = UNSAID_SCORE if unsaid else int(score)
         else:
             result[dimension] = UNSCORED
     return result

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import re
 
+from engine.grading.analysis import analyse
 from engine.grading.result import Grade
 from engine.interviewer.generic_probes import mentions, normalise_for_matching
 from engine.interviewer.phrasing import join_sentences, spoken
 from engine.questions.model import Question
+from engine.transcript import Transcript
 
 COME_BACK_LEAD = "Let's come back to the question:"
 SOLUTION_REPLY = (
@@ -75,15 +77,49 @@ NOTHING_CREDITED_MIN_WORDS = 25
 """A turn this long that earned no evidence on any content dimension said nothing about the
 question: gibberish, small talk, or a monologue about something else."""
 
+GENERIC_MIN_CONCEPTS = 3
+"""A low-relevance answer naming this many distinct product-sense concepts is generic talk on
+the question (a template, jargon, signposts), not chat. On the tuning half of the grading
+corpus templates, jargon and signpost-only answers name 3 to 24; small talk, monologues about
+oneself and answers in another language name 2 at most."""
 
-def grade_is_off_topic(grade: Grade) -> bool:
+GENERIC_LEAD = "That could apply to any product."
+"""Said before the probe when a generic answer is probed rather than redirected: the candidate
+hears why the interviewer digs into a gap they seemed to have named (no expected point in it)."""
+
+
+def grade_is_off_topic(grade: Grade, text: str | None = None) -> bool:
     """Whether the grade says the answer does not address the asked question.
 
-    Grading v2 gives a ``relevance`` (0-1); the first offline grader only warns when the answer
-    never uses the question's subject words (bank questions only). A substantial answer in
-    which the grader found nothing to quote on any content dimension is treated the same way:
-    it is what gibberish or chat looks like from the grade, on free questions too.
+    Grading v2 gives a ``relevance`` (0-1). Low relevance has two kinds, and only one is a
+    reason to restate the question: an answer about *another* question (the grade names it in
+    ``closer_question``), small talk or gibberish. A template, a list of jargon or a signposted
+    frame is low on relevance too, yet it is on this question's ground and only generic: a
+    person across the table asks for the biggest gap, made concrete, rather than repeating the
+    question (``is_generic_on_question``; it needs the answer's ``text``, and without it a low
+    relevance counts as off topic).
+
+    The first offline grader only warns when the answer never uses the question's subject words
+    (bank questions only). A substantial answer in which the grader found nothing to quote on
+    any content dimension is treated the same way: it is what gibberish or chat looks like from
+    the grade, on free questions too. Either is again forgiven to a generic answer on the
+    question, so a template is probed whatever its relevance came to.
     """
+    if not _misses_the_question(grade):
+        return False
+    return text is None or not is_generic_on_question(grade, text)
+
+
+def is_generic_answer(grade: Grade, text: str) -> bool:
+    """Whether the grade would call the answer off topic but it is generic talk on the question.
+
+    Such an answer is probed, and the probe asks for it made concrete (``GENERIC_LEAD``).
+    """
+    return _misses_the_question(grade) and is_generic_on_question(grade, text)
+
+
+def _misses_the_question(grade: Grade) -> bool:
+    """What the grade alone says: low relevance, the subject-word warning, or nothing credited."""
     relevance = getattr(grade, "relevance", None)
     if relevance is not None and float(relevance) < OFF_TOPIC_RELEVANCE:
         return True
@@ -92,6 +128,32 @@ def grade_is_off_topic(grade: Grade) -> bool:
     content = [d for d in grade.dimensions if d.id != "communication" and d.score is not None]
     long_enough = grade.pacing.words >= NOTHING_CREDITED_MIN_WORDS
     return long_enough and bool(content) and not any(d.evidence for d in content)
+
+
+def is_generic_on_question(grade: Grade, text: str) -> bool:
+    """Whether a low-relevance answer is generic talk on the question rather than beside it.
+
+    It is when it is about no other question in particular (``Grade.closer_question``), is
+    long enough to be an attempt (``NOTHING_CREDITED_MIN_WORDS``) and speaks the interview's
+    language: at least ``GENERIC_MIN_CONCEPTS`` distinct product-sense concepts of the grader's
+    lexicon (a metric, a guardrail, a trade-off, an experiment ...). Small talk, a story about
+    oneself, gibberish and another language name one or two at most.
+    """
+    if getattr(grade, "closer_question", None):
+        return False
+    if grade.pacing.words < NOTHING_CREDITED_MIN_WORDS:
+        return False
+    return len(rubric_concepts(text)) >= GENERIC_MIN_CONCEPTS
+
+
+def rubric_concepts(text: str) -> frozenset[str]:
+    """The grader's lexicon concepts the text names, in sentences that may earn credit."""
+    analysis = analyse(Transcript.from_text(without_annotations(text), 0.0))
+    found: set[str] = set()
+    for fact in analysis.facts:
+        if fact.counts:
+            found.update(fact.concepts)
+    return frozenset(found)
 
 
 def without_annotations(text: str) -> str:

@@ -83,11 +83,13 @@ from engine.interviewer.live_llm import PendingGrading, ProbeWording, split_engi
 from engine.interviewer.phrasing import join_sentences, spoken
 from engine.interviewer.redirects import (
     ECHO_REPLY,
+    GENERIC_LEAD,
     SOLUTION_REPLY,
     WRAP_UP_LINE,
     come_back_line,
     echoes_question,
     grade_is_off_topic,
+    is_generic_answer,
     is_solution_request,
     ran_over,
     without_annotations,
@@ -664,14 +666,18 @@ class Interview:
         if self._llm_grader is not None and not suggestion.constraint:
             scores = self._combined_scores(grade) if request.previous_answers else grade.dimensions
             self._probe_wording = ProbeWording(request, tuple(scores), suggestion)
-        return self._speak(spoken(suggestion.text), "follow_up")
+        line = spoken(suggestion.text)
+        if role == ROLE_ANSWER and is_generic_answer(grade, text_of(transcript)):
+            # Generic on the question (else it was redirected above): ask for it made concrete.
+            line = join_sentences(GENERIC_LEAD, line)
+        return self._speak(line, "follow_up")
 
     def _redirect_for(self, state: _QuestionState, text: str, grade: Grade) -> Action | None:
         """Restate the question when a main answer misses it or only reads it back."""
         if state.follow_up is not None or not text:
             return None
         echo = echoes_question(text, state.question)
-        if not echo and not grade_is_off_topic(grade):
+        if not echo and not grade_is_off_topic(grade, text):
             return None
         if state.redirects >= MAX_REDIRECTS:
             return None

@@ -301,6 +301,7 @@ class LLMGrader:
             warnings=tuple(warnings),
             relevance=offline_grade.relevance,
             red_flags=offline_grade.red_flags,
+            closer_question=offline_grade.closer_question,
         )
 
 

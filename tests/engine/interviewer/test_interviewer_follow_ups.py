@@ -13,7 +13,7 @@ import pytest
 
 from engine.engines import make_grader
 from engine.grading.base import GradeRequest
-from engine.grading.result import DimensionScore
+from engine.grading.result import DimensionScore, Evidence
 from engine.interviewer import generic_probes
 from engine.interviewer.follow_ups import QuotedFollowUp, choose_follow_up, probe_key
 from engine.interviewer.phrasing import spoken
@@ -53,8 +53,17 @@ FEED_QUESTION = Question(
 
 
 def scores(default: int = 3, **given: int | None) -> list[DimensionScore]:
-    """Scores for every dimension: ``default`` unless given (None = not applicable)."""
-    return [DimensionScore(d, given.get(d, default)) for d in DIMENSION_IDS]
+    """Scores for every dimension: ``default`` unless given (None = not applicable).
+
+    A dimension scored above missing carries a quote, as the grader's would: the candidate said
+    something there (a weak dimension with nothing said counts as missing, see below).
+    """
+    said = (Evidence("something on it"),)
+    return [
+        DimensionScore(d, score, said if score is not None and score > 1 else ())
+        for d in DIMENSION_IDS
+        for score in [given.get(d, default)]
+    ]
 
 
 def request(
@@ -204,6 +213,19 @@ def test_constraint_change_comes_once_the_candidate_has_a_design() -> None:
     assert follow_up is not None
     assert follow_up.constraint == "new creators need fair exposure"
     assert follow_up.dimension == "tradeoffs"
+
+
+def test_a_weak_score_with_nothing_said_is_probed_as_a_missing_dimension() -> None:
+    # The same scores, but the grader quotes nothing on experimentation: its partial credit came
+    # from the rest of the answer, and a person asks about the experiment before moving the
+    # ground under the design.
+    given = [
+        DimensionScore(s.id, s.score, () if s.id == "experimentation" else s.evidence)
+        for s in scores(4, system_design=3, experimentation=2)
+    ]
+    follow_up = choose_follow_up(request(PLAIN_ANSWER), given)
+    assert follow_up is not None and follow_up.constraint is None
+    assert follow_up.dimension == "experimentation"
 
 
 def test_no_constraint_change_before_there_is_a_design() -> None:

@@ -6,14 +6,20 @@ questions are small hand-made ones so each test controls the expected points it 
 
 from __future__ import annotations
 
+from engine.engines import make_grader
+from engine.grading.base import GradeRequest
+from engine.grading.result import Grade
+from engine.interviewer.follow_ups import chosen_probe_dimension
 from engine.interviewer.redirects import (
     COME_BACK_LEAD,
+    GENERIC_LEAD,
     WRAP_UP_LINE,
     echoes_question,
     is_solution_request,
     without_annotations,
 )
 from engine.interviewer.state_machine import Interview, InterviewSettings
+from engine.questions.bank import default_bank
 from engine.questions.model import FollowUp, Question
 from engine.store.model import ROLE_CLARIFICATION
 from engine.transcript import Transcript
@@ -48,6 +54,38 @@ ON_TOPIC = (
     "Listeners want a new show for their commute, so I would start with a popularity baseline "
     "of episodes, then rank episodes by what similar listeners finished."
 )
+
+
+# Three answers that grading v2 rates low on relevance for a bank question, for different reasons.
+TEMPLATE = (
+    "I always use the same framework. First, I clarify the goal, because goals matter. Second, "
+    "I pick the metrics, because metrics matter. Third, I look at the data, because data "
+    "matters. Fourth, I weigh the trade-offs, because trade-offs matter. Fifth, I run an A/B "
+    "test, because testing matters. To wrap up, goal, metrics, data, trade-offs and a test, "
+    "because each of them matters."
+)
+CHAT = (
+    "Funny, my cousin asked me about this at a wedding last month. I told her I mostly listen to "
+    "audiobooks on long drives, and she laughed because she only listens to true crime. "
+    "Weddings are exhausting, honestly, the speeches went on for two hours. Anyway, I have "
+    "always loved stories, which is part of why I went into this field in the first place."
+)
+ADS_ANSWER = (
+    "I would weigh ad load against long term retention. More ads per session lift revenue "
+    "today, but people who see too many ads come back less often over the next months, so I "
+    "would run a holdout with lower ad load for a quarter and compare retention and lifetime "
+    "revenue per user, with ad click quality as a guardrail, then pick the load where marginal "
+    "revenue stops paying for the lost visits."
+)
+
+
+def bank_question(question_id: str) -> Question:
+    return next(q for q in default_bank().questions if q.id == question_id)
+
+
+def graded(question: Question, words: str) -> Grade:
+    request = GradeRequest(question=question, transcript=text(words, 60.0))
+    return make_grader("offline").grade(request)
 
 
 def text(words: str, seconds: float = 40.0) -> Transcript:
@@ -154,3 +192,36 @@ def test_recognisers_do_not_fire_on_real_answers() -> None:
     assert not is_solution_request("Who are the users, and what is the scale?")
     assert not is_solution_request(ON_TOPIC)
     assert not echoes_question(ON_TOPIC, PODCAST)
+
+
+def test_a_generic_template_answer_is_probed_on_its_biggest_gap_not_redirected() -> None:
+    # Low on relevance because it names no product, yet it is an attempt at this question: a
+    # person asks for it made concrete on what matters most for a design question.
+    podcasts = bank_question("design-podcast-recommendations")
+    grade = graded(podcasts, TEMPLATE)
+    assert grade.off_topic and grade.closer_question is None
+    assert chosen_probe_dimension(podcasts, grade, TEMPLATE) == "problem_framing"
+    machine = start(podcasts)
+    reply = machine.on_answer(text(TEMPLATE, 60.0))
+    assert reply.purpose == "follow_up"
+    assert reply.text.startswith(GENERIC_LEAD)
+    assert not reply.text.startswith(f"{GENERIC_LEAD} {COME_BACK_LEAD}")
+
+
+def test_an_answer_to_another_bank_question_is_redirected_and_the_grade_names_it() -> None:
+    podcasts = bank_question("design-podcast-recommendations")
+    grade = graded(podcasts, ADS_ANSWER)
+    assert grade.off_topic and grade.closer_question == "tradeoff-ads-load-vs-retention"
+    assert Grade.from_dict(grade.to_dict()).closer_question == grade.closer_question
+    assert chosen_probe_dimension(podcasts, grade, ADS_ANSWER) is None
+    reply = start(podcasts).on_answer(text(ADS_ANSWER, 60.0))
+    assert reply.purpose == "redirect" and reply.text.startswith(COME_BACK_LEAD)
+
+
+def test_small_talk_is_redirected_even_though_it_is_about_no_other_question() -> None:
+    zero_results = bank_question("diagnose-search-zero-results-spike")
+    grade = graded(zero_results, CHAT)
+    assert grade.off_topic and grade.closer_question is None
+    assert chosen_probe_dimension(zero_results, grade, CHAT) is None
+    reply = start(zero_results).on_answer(text(CHAT, 60.0))
+    assert reply.purpose == "redirect"

@@ -454,13 +454,6 @@ def test_audio_outside_the_session_folder_keeps_its_full_path(tmp_path: Path) ->
     assert machine.session.turns[0].audio == str(outside)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "grading v2 credits experimentation only partly even in the answer that adds an "
-        "explicit experiment, so the first probe is the constraint, not the experiment probe"
-    ),
-    strict=True,
-)
 def test_second_probe_builds_on_everything_said_on_the_question() -> None:
     # The experiment answer alone shows no design, but the main answer did, and together they
     # leave only small gaps: the constraint comes next.
