@@ -17,7 +17,16 @@ How words get settled, and why (each choice measured with tiny.en on two cores, 
   tail, and so the work left for ``finish()``, stays bounded without waiting for a pause.
 - After settling, the buffer is cut at the quietest frame between the last settled word and the
   next one, so the next pass starts between words; a word the next pass hears again at the
-  seam is dropped (matched on text and time), so none is lost or doubled at a cut.
+  seam is dropped (matched on text and time, and only if it spans next to no speech: an echo,
+  not a repeat the speaker said), so none is lost or doubled at a cut.
+- No stretch of speech may be settled without words. The prompt can make Whisper skip a
+  phrase that repeats its end (JFK: prompted with "... can do for you", the tail "ask what
+  you can do for your country" came back as "can do for your country", the aligner stretching
+  "can" over the skipped words). A decode is doubted when speech lies away from its words,
+  when one word spans over a second of speech, or when it skips words the previous pass from
+  the same start heard and then goes on; a doubted decode is retried unprompted, and words
+  after the doubtful place are never settled, whatever the timing of the passes. Only a tail
+  that must shrink (past ``max_tail_s``) settles what Whisper, unprompted too, did hear.
 - Whisper pads every pass to 30 s, so a pass costs about the same whatever its length: what CPU
   costs is the *number* of passes. They are paced by a CPU budget (``cpu_budget`` CPU-seconds
   per second of audio, measured with ``time.process_time``), so a slow machine or model makes
