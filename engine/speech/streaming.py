@@ -17,7 +17,16 @@ How words get settled, and why (each choice measured with tiny.en on two cores, 
   tail, and so the work left for ``finish()``, stays bounded without waiting for a pause.
 - After settling, the buffer is cut at the quietest frame between the last settled word and the
   next one, so the next pass starts between words; a word the next pass hears again at the
-  seam is dropped (matched on text and time), so none is lost or doubled at a cut.
+  seam is dropped (matched on text and time, and only if it spans next to no speech: an echo,
+  not a repeat the speaker said), so none is lost or doubled at a cut.
+- No stretch of speech may be settled without words. The prompt can make Whisper skip a
+  phrase that repeats its end (JFK: prompted with "... can do for you", the tail "ask what
+  you can do for your country" came back as "can do for your country", the aligner stretching
+  "can" over the skipped words). A decode is doubted when speech lies away from its words,
+  when one word spans over a second of speech, or when it skips words the previous pass from
+  the same start heard and then goes on; a doubted decode is retried unprompted, and words
+  after the doubtful place are never settled, whatever the timing of the passes. Only a tail
+  that must shrink (past ``max_tail_s``) settles what Whisper, unprompted too, did hear.
 - Whisper pads every pass to 30 s, so a pass costs about the same whatever its length: what CPU
   costs is the *number* of passes. They are paced by a CPU budget (``cpu_budget`` CPU-seconds
   per second of audio, measured with ``time.process_time``), so a slow machine or model makes
@@ -29,6 +38,7 @@ How words get settled, and why (each choice measured with tiny.en on two cores, 
 
 from __future__ import annotations
 
+import difflib
 import re
 import threading
 import time
@@ -48,11 +58,14 @@ if TYPE_CHECKING:
     from engine.speech.transcriber import Transcriber
 
 FRAME_S = FRAME / SAMPLE_RATE
-MAX_WORD_S = 0.6  # loud time one spoken word accounts for, at most (slow, long words)
+MAX_WORD_S = 0.6  # loud time one spoken word accounts for, on average at most
+WORD_LOUD_CAP_S = 1.0  # loud time under a single word beyond which it must hide skipped words
+UNHEARD_TOLERANCE_S = 1.0  # speech a decode may leave without words and still count as complete
 SEGMENT_GAP_S = 1.0  # a silence this long between settled words starts a new segment
 SCAN_EVERY_S = 10.0  # settled audio searched for fillers at a time (see _scan_fillers)
 STREAM_DECODING = DecodeOptions(temperatures=(0.0,), tokens_per_second=6.0)
 _SEAM_NGRAM = 4  # longest run of words matched when dropping a word heard twice at a cut
+_SEAM_ECHO_S = 0.3  # most speech a word heard twice at a cut may span after the seam
 _NORM_RE = re.compile(r"[^a-z0-9']+")
 
 
@@ -115,9 +128,12 @@ class StreamingSession:
         self,
         transcriber: Transcriber,
         context_prompt: str | None = None,
+        *,
+        cpu_clock: Callable[[], float] = time.process_time,
         **settings: Any,
     ) -> None:
         self._transcriber = transcriber
+        self._cpu_clock = cpu_clock  # what the CPU budget is measured with (tests freeze it)
         self.options = replace(StreamingOptions(), **settings)
         self._context_prompt = (context_prompt or "").strip()
         self._cond = threading.Condition()
@@ -334,25 +350,32 @@ class StreamingSession:
         opts = self.options
         start = self._tail_start
         end = min(total, start + int(opts.window_s * SAMPLE_RATE))
-        began_cpu = time.process_time()
-        words, complete = self._decode_tail(buffer, start, end, recover=False)
-        cost = time.process_time() - began_cpu
+        began_cpu = self._cpu_clock()
+        previous = self._last
+        words, heard_until = self._decode_tail(
+            buffer, start, end, recover=False, reference=previous
+        )
+        cost = self._cpu_clock() - began_cpu
         self._pass_cpu_s = 0.7 * self._pass_cpu_s + 0.3 * cost
         if timed:
             self._cpu_spent += cost
             self.stats["tentative_passes"] += 1
-        previous = self._last
         agreed = 0
         if previous is not None and previous.start == start:
             agreed = _common_prefix(previous.words, words)
         end_s = end / SAMPLE_RATE
         forced = end < total or (end - start) / SAMPLE_RATE >= opts.max_tail_s
-        settle = self._settle_count(words, agreed, end, forced=forced)
+        # Never settle past speech the words do not account for: the next pass starts before it.
+        settle = self._settle_count(words, agreed, end, forced=forced, until_s=heard_until)
+        if settle == 0 and forced:
+            # Even unprompted, Whisper hears no words there; a tail that must shrink settles
+            # what it did hear rather than grow without end.
+            settle = self._settle_count(words, agreed, end, forced=True)
         if settle > agreed:
             self.stats["forced_commits"] += 1
             self.stats["forced_words"] += settle - agreed
         self.stats["agreed_words"] += min(agreed, settle)
-        self._settle(buffer, words, settle, start, end, complete)
+        self._settle(buffer, words, settle, start, end, heard_until >= end_s)
         if settle == 0 and (end < total or (end - start) / SAMPLE_RATE >= opts.max_tail_s):
             # Seconds of sound in which Whisper (prompted and not) hears no word: noise or a
             # hum. Move past them, or every chunk would trigger another pass.
@@ -412,7 +435,10 @@ class StreamingSession:
             self.stats["finish_decoded_s"] = round(
                 self.stats["finish_decoded_s"] + (end - start) / SAMPLE_RATE, 3
             )
-            words, complete = self._decode_tail(buffer, start, end, recover=True)
+            words, heard_until = self._decode_tail(
+                buffer, start, end, recover=True, reference=self._last
+            )
+            complete = heard_until >= end / SAMPLE_RATE
             if end < total:
                 count = self._settle_count(words, 0, end, forced=True) or len(words)
                 self._settle(buffer, words, count, start, end, complete)
@@ -423,19 +449,30 @@ class StreamingSession:
                 self._settle(buffer, words, len(words), start, total, complete)
                 return
 
-    def _settle_count(self, words: tuple[Word, ...], agreed: int, end: int, *, forced: bool) -> int:
+    def _settle_count(
+        self,
+        words: tuple[Word, ...],
+        agreed: int,
+        end: int,
+        *,
+        forced: bool,
+        until_s: float = np.inf,
+    ) -> int:
         """How many leading words to settle now.
 
         The agreed words, but only up to a boundary the buffer can be cut at cleanly (a frame
         of silence between two words), since a cut through a word garbles both sides of it.
         When ``forced`` (the tail is too long), also the words heard with enough right
-        context; if none of those boundaries is silent, the quietest one.
+        context; if none of those boundaries is silent, the quietest one. Only words that end
+        by ``until_s`` (where speech the words leave out begins) may be settled at all.
         """
         threshold = max(self._threshold_db(), SPEECH_FLOOR_DBFS)
         limit = end / SAMPLE_RATE - self.options.right_context_s
         reach = agreed
         if forced:
             reach = max(agreed, _count_while(words, lambda w: w.end <= limit))
+        accounted = _count_while(words, lambda w: w.end <= until_s)
+        reach, agreed = min(reach, accounted), min(agreed, accounted)
         best, best_db = 0, np.inf
         for count in range(reach, 0, -1):
             following = words[count] if count < len(words) else None
@@ -518,30 +555,41 @@ class StreamingSession:
         return text or self._context_prompt
 
     def _decode_tail(
-        self, buffer: np.ndarray, start: int, end: int, *, recover: bool
-    ) -> tuple[tuple[Word, ...], bool]:
-        """Words heard in [start, end) that are not settled yet, and whether none were missed.
+        self,
+        buffer: np.ndarray,
+        start: int,
+        end: int,
+        *,
+        recover: bool,
+        reference: _Pass | None = None,
+    ) -> tuple[tuple[Word, ...], float]:
+        """Words heard in [start, end) that are not settled yet, and until when they hear all.
 
+        The second value is ``end`` in seconds when the words account for all the speech, else
+        the moment the first speech they leave out begins (``start`` when that cannot be
+        placed): nothing after it may be settled from this decode.
+
+        ``reference`` is the previous pass over the tail: when it began at ``start`` too, a
+        decode that hears clearly fewer words in the audio both covered is doubted as well.
         Words in silence are dropped (tiny models fill a silent tail with "Thank you."), and so
         are words at the seam that the last settled words already hold.
         """
         threshold = self._threshold_db()
         if not _has_speech(buffer[start:end], threshold):
-            return (), True
+            return (), end / SAMPLE_RATE
         began = time.perf_counter()
         prompt = self._prompt()
         words = self._decode_once(buffer, start, end, prompt, threshold)
+        doubt, _ = self._doubt(words, start, end, threshold, reference)
         if prompt and (
-            self._unheard_speech_s(words, start, end, threshold) > 1.0
-            or self._skipped_opening(words, start, end, threshold)
+            doubt > UNHEARD_TOLERANCE_S or self._skipped_opening(words, start, end, threshold)
         ):
             # The prompt made Whisper skip speech it took for a repeat of the prompt (it
-            # happens with repetitive answers): decode unprompted, keep what hears more.
+            # happens with repetitive answers, and the aligner then stretches the next words
+            # over the skipped ones): decode unprompted, keep what hears more.
             retry = self._decode_once(buffer, start, end, "", threshold)
             self.stats["unprompted_retries"] += 1
-            if self._unheard_speech_s(retry, start, end, threshold) < self._unheard_speech_s(
-                words, start, end, threshold
-            ):
+            if self._doubt(retry, start, end, threshold, reference)[0] < doubt:
                 words = retry
         if recover:
             words = self._recover_dropped_ending(buffer, words, start, end, threshold)
@@ -549,9 +597,36 @@ class StreamingSession:
         self.stats["passes"] += 1
         self.stats["decode_s"] = round(self.stats["decode_s"] + elapsed, 3)
         self.stats["slowest_pass_s"] = round(max(self.stats["slowest_pass_s"], elapsed), 3)
-        words = _drop_seam_repeats(self._committed, words)
-        complete = self._unheard_speech_s(words, start, end, threshold) <= 1.0
-        return words, complete
+        words = _drop_seam_repeats(self._committed, words, self._loud_s)
+        doubt, gap_s = self._doubt(words, start, end, threshold, reference)
+        if doubt <= UNHEARD_TOLERANCE_S:
+            return words, end / SAMPLE_RATE
+        return words, start / SAMPLE_RATE if gap_s is None else gap_s
+
+    def _doubt(
+        self,
+        words: tuple[Word, ...],
+        start: int,
+        end: int,
+        threshold: float,
+        reference: _Pass | None,
+    ) -> tuple[float, float | None]:
+        """Seconds of speech a decode seems to leave out, and where the first of it begins.
+
+        Unheard speech, plus the words of the previous pass from the same start that this
+        decode skipped before going on with words both heard (each counted as one word's
+        worth of speech): "ask what you can do" before, "can do for your country" now.
+        """
+        unheard_s, gap_s = self._unheard_speech(words, start, end, threshold)
+        if reference is None or reference.start != start or not reference.words:
+            return unheard_s, gap_s
+        until_s = min(reference.end, end) / SAMPLE_RATE - 0.2
+        heard_before = tuple(w for w in reference.words if (w.start + w.end) / 2 < until_s)
+        missing, resumed = _skipped_words(heard_before, words)
+        if missing == 0:
+            return unheard_s, gap_s
+        skip_s = words[resumed].start
+        return unheard_s + MAX_WORD_S * missing, skip_s if gap_s is None else min(gap_s, skip_s)
 
     def _recover_dropped_ending(
         self,
@@ -571,7 +646,7 @@ class StreamingSession:
         resume = max(start, int(resume_s * SAMPLE_RATE))
         if end - resume < SAMPLE_RATE or not self._speech_after(resume, end):
             return words
-        if self._unheard_speech_s(words, start, end, threshold) <= 1.0:
+        if self._unheard_speech(words, start, end, threshold)[0] <= UNHEARD_TOLERANCE_S:
             return words
         rest = self._decode_once(buffer, resume, end, "", threshold)
         rest = tuple(w for w in rest if w.start >= resume_s - 0.05)
@@ -614,27 +689,43 @@ class StreamingSession:
         loud = self._frame_db[first:last] > max(threshold, SPEECH_FLOOR_DBFS)
         return int(np.count_nonzero(loud)) * FRAME_S >= 0.33
 
-    def _unheard_speech_s(
+    def _unheard_speech(
         self, words: tuple[Word, ...], start: int, end: int, threshold: float
-    ) -> float:
-        """Seconds of speech in [start, end) that the decoded words do not account for.
+    ) -> tuple[float, float | None]:
+        """Seconds of speech in [start, end) the words do not account for, and where it begins.
 
-        Either loud frames farther than 0.5 s from any word, or more speech than the words
-        could fill (Whisper's aligner can stretch one word over a skipped sentence).
+        Speech is unheard when it lies farther than 0.5 s from any word, or when one word's
+        span holds more than ``WORD_LOUD_CAP_S`` of it (Whisper's aligner stretches the word
+        after a skipped phrase over that phrase: "can do for [you, ask what you can do for]
+        your country" came back as "for your country" with "country" two seconds long). More
+        speech than the words could fill at all also counts, though it has no place.
         """
         first, last = start // FRAME, min(end // FRAME, self._frame_db.size)
         if last <= first:
-            return 0.0
+            return 0.0, None
         loud = self._frame_db[first:last] > max(threshold, SPEECH_FLOOR_DBFS)
-        heard = np.zeros_like(loud)
-        margin = int(0.5 / FRAME_S)
+        unheard = loud.copy()
+        margin, cap = int(0.5 / FRAME_S), int(WORD_LOUD_CAP_S / FRAME_S)
         for word in words:
-            lo = max(0, int(word.start / FRAME_S) - first - margin)
-            hi = min(len(heard), int(word.end / FRAME_S) - first + margin + 1)
-            if hi > lo:
-                heard[lo:hi] = True
+            lo = max(0, int(word.start / FRAME_S) - first)
+            hi = min(len(loud), int(word.end / FRAME_S) - first + 1)
+            unheard[max(0, lo - margin) : max(0, hi + margin)] = False
+            inside = np.flatnonzero(loud[lo:hi]) + lo if hi > lo else np.zeros(0, dtype=int)
+            if inside.size > cap:
+                unheard[inside[cap:]] = True
         too_few = float(np.count_nonzero(loud)) * FRAME_S - MAX_WORD_S * len(words)
-        return max(float(np.count_nonzero(loud & ~heard)) * FRAME_S, too_few)
+        seconds = max(float(np.count_nonzero(unheard)) * FRAME_S, too_few)
+        gap_s = (first + int(np.argmax(unheard))) * FRAME_S if np.any(unheard) else None
+        return seconds, gap_s
+
+    def _loud_s(self, begin_s: float, end_s: float) -> float:
+        """Seconds of speech frames in [begin_s, end_s)."""
+        first = max(0, int(begin_s / FRAME_S))
+        last = min(int(end_s / FRAME_S), self._frame_db.size)
+        if last <= first:
+            return 0.0
+        loud = self._frame_db[first:last] > max(self._threshold_db(), SPEECH_FLOOR_DBFS)
+        return float(np.count_nonzero(loud)) * FRAME_S
 
     def _is_voiced(self, word: Word, threshold: float) -> bool:
         """Whether any loud frame lies under (or right beside) the word."""
@@ -660,6 +751,26 @@ def _common_prefix(a: tuple[Word, ...], b: tuple[Word, ...]) -> int:
     return count
 
 
+def _skipped_words(before: tuple[Word, ...], now: tuple[Word, ...]) -> tuple[int, int]:
+    """Words of ``before`` that ``now`` leaves out and then goes on after, and where it resumes.
+
+    Aligned on text. Words ``before`` ends with and ``now`` does not repeat are not counted:
+    the end of a window is where a pass is least sure, so it may differ there. Returns
+    (skipped words, index in ``now`` of the first word heard after the first skip).
+    """
+    ours = [_norm(w) for w in now]
+    matcher = difflib.SequenceMatcher(None, [_norm(w) for w in before], ours, autojunk=False)
+    skipped, resumed, pending = 0, len(now), 0
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            if pending and resumed == len(now):
+                resumed = j1
+            skipped, pending = skipped + pending, 0
+        elif tag in ("delete", "replace"):
+            pending += max(0, (i2 - i1) - (j2 - j1))
+    return skipped, min(resumed, max(0, len(now) - 1))
+
+
 def _count_while(words: tuple[Word, ...], keep: Callable[[Word], bool]) -> int:
     """How many leading words satisfy ``keep``."""
     count = 0
@@ -670,11 +781,15 @@ def _count_while(words: tuple[Word, ...], keep: Callable[[Word], bool]) -> int:
     return count
 
 
-def _drop_seam_repeats(committed: list[Word], words: tuple[Word, ...]) -> tuple[Word, ...]:
+def _drop_seam_repeats(
+    committed: list[Word], words: tuple[Word, ...], loud_s: Callable[[float, float], float]
+) -> tuple[Word, ...]:
     """Drop leading words that repeat the last settled ones right at the cut.
 
     A cut between two words close together can leave the end of the settled word in the next
     pass, which then hears it again; matching 1..4 words on text near the seam removes it.
+    Only an echo is dropped: words spanning more than ``_SEAM_ECHO_S`` of speech (``loud_s``)
+    after the seam were said again ("ask what you can do for you, for you"), and are kept.
     """
     if not committed or not words:
         return words
@@ -684,7 +799,7 @@ def _drop_seam_repeats(committed: list[Word], words: tuple[Word, ...]) -> tuple[
     for size in range(min(_SEAM_NGRAM, len(committed), len(words)), 0, -1):
         tail = [_norm(w) for w in committed[-size:]]
         head = [_norm(w) for w in words[:size]]
-        if tail == head:
+        if tail == head and loud_s(seam, words[size - 1].end) <= _SEAM_ECHO_S:
             return words[size:]
     return words
 

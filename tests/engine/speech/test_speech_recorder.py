@@ -25,14 +25,6 @@ from tests.conftest import JFK_REFERENCE, REPO_ROOT
 pytestmark = pytest.mark.mic
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Known regression of the bounded-tail streamer, open for the next session: in the full "
-        "suite the real-time feed sometimes loses JFK's middle clause ('you, ask what you can "
-        "do for') at a cut, WER 0.32; alone the test passes. Non-strict so the suite can run."
-    ),
-    strict=False,
-)
 def test_jfk_through_the_virtual_mic_is_recorded_and_streamed_to_text(
     virtual_mic, whisper, jfk_samples, tmp_path
 ):

@@ -8,6 +8,7 @@ from speech_helpers import silence, stream_paced, wer
 
 from bench.speech_corpus import continuous_speech, trim_silence
 from engine.errors import TranscriptionError
+from engine.speech.streaming import StreamingSession
 from tests.conftest import JFK_REFERENCE
 
 
@@ -139,3 +140,54 @@ def test_after_a_closing_pause_finish_adopts_the_last_pass_without_decoding(whis
     # held that pass back, finish decodes only the short undecided tail, never the answer.
     assert stats["finish_decoded_s"] < 5.0
     assert wer(JFK_REFERENCE, transcript.text) < 0.1
+
+
+def _stream_with_schedule(session, samples: np.ndarray, late_s: float) -> None:
+    """Feed 100 ms chunks; after each pass, ``late_s`` of audio arrives at once.
+
+    That is what a worker sees when a pass takes ``late_s`` of wall time on a loaded machine.
+    """
+    chunk, late, position, passes = 1600, int(late_s * 16000), 0, 0
+    while position < len(samples):
+        session.feed(samples[position : position + chunk])
+        position += chunk
+        session.wait_idle(timeout=60)
+        if late and session.stats["passes"] > passes:
+            session.feed(samples[position : position + late])
+            position += late
+            session.wait_idle(timeout=60)
+        passes = session.stats["passes"]
+
+
+def _lost_words(reference: str, hypothesis: str) -> int:
+    import jiwer
+    from speech_helpers import normalize
+
+    measures = jiwer.process_words(normalize(reference), normalize(hypothesis))
+    return measures.deletions + measures.substitutions
+
+
+@pytest.mark.parametrize(
+    ("lead_s", "pass_every_s", "late_s"),
+    [
+        (0.8, 1.0, 1.0),  # frequent passes, each a second late
+        (0.3, 1.5, 1.0),
+        (0.8, 2.5, 1.0),  # rare passes
+    ],
+)
+def test_no_word_is_lost_at_a_cut_whatever_the_pass_timing(
+    whisper, jfk_samples, lead_s, pass_every_s, late_s
+):
+    """JFK's middle clause repeats the end of the prompt; a loaded machine used to lose it.
+
+    Prompted with "... can do for you", Whisper skipped "ask what you" and stretched the next
+    words over it ("can do for your country"); the streamer settled that, and the clause was
+    gone. These schedules each lost it before the fix. The CPU
+    clock is frozen so the budget never holds a pass back: ``pass_every_s`` and the late
+    audio alone decide when passes run, the same on an idle machine as on a loaded one.
+    """
+    session = StreamingSession(whisper, cpu_clock=lambda: 0.0, pass_every_s=pass_every_s)
+    audio = np.concatenate([silence(lead_s), jfk_samples, silence(1.2)])
+    _stream_with_schedule(session, audio, late_s)
+    transcript = session.finish()
+    assert _lost_words(JFK_REFERENCE, transcript.text) == 0, transcript.text
