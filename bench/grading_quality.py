@@ -37,6 +37,7 @@ from engine.engines import make_grader  # noqa: E402
 from engine.grading.base import GradeRequest  # noqa: E402
 from engine.grading.offline import OfflineGrader  # noqa: E402
 from engine.grading.result import Grade  # noqa: E402
+from engine.interviewer.follow_ups import chosen_probe_dimension  # noqa: E402
 from engine.questions.bank import default_bank  # noqa: E402
 from engine.questions.model import Question, free_question  # noqa: E402
 from engine.transcript import Transcript  # noqa: E402
@@ -169,12 +170,17 @@ def duplicates(graded: Sequence[Graded]) -> dict[str, object]:
 
 
 def probe_share(graded: Sequence[Graded]) -> dict[str, object]:
-    """Among answers labelled below solid that carry probe_ok, how often the probe fits."""
+    """Among answers labelled below solid that carry probe_ok, how often the probe fits.
+
+    The probe is the one the interview would ask (``chosen_probe_dimension``: an answer the
+    grade calls off topic is redirected, which counts as a miss), as the tuning-half test counts.
+    """
     eligible = [g for g in graded if g.answer.label < 3 and g.answer.probe_ok]
     hits = sum(
         1
         for g in eligible
-        if g.grade.follow_up is not None and g.grade.follow_up.dimension in g.answer.probe_ok
+        if chosen_probe_dimension(question_for(g.answer), g.grade, g.answer.text)
+        in g.answer.probe_ok
     )
     return {"n": len(eligible), "share": round(hits / len(eligible), 3) if eligible else None}
 

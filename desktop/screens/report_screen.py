@@ -9,10 +9,11 @@ take time (export, re-grade, re-transcribe, saving a change of grading) go throu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -116,6 +117,17 @@ def readable_title(report: SessionReport) -> str:
     if report.title in ids and report.questions:
         return report.questions[0].text
     return report.title
+
+
+def _practice_extras(session: Session) -> Any:
+    """The practice sections of ``session``, computed (and their modules imported) on a worker.
+
+    Importing the practice package costs tens of milliseconds the first time: never on the UI
+    thread.
+    """
+    from engine.practice.report_extras import report_extras
+
+    return report_extras(session)
 
 
 def _role_label(answer: AnswerView) -> str:
@@ -293,33 +305,48 @@ class ReportScreen(QWidget):
         self._extra_slots[number] = slot
 
     def _load_extras(self, session: Session) -> None:
-        from engine.practice.report_extras import report_extras
-
         self.extras = None
         run_in_background(
-            report_extras,
+            _practice_extras,
             session,
             on_finished=lambda extras, s=session: self._show_extras(s, extras),
             on_failed=lambda exc: self.error.emit(f"The practice sections could not load: {exc}"),
         )
 
     def _show_extras(self, session: Session, extras: Any) -> None:
+        """Add the practice sections one per turn of the event loop (each costs a layout pass)."""
         if session is not self.session:
             return  # another session is shown by now
         self.extras = extras
+        pending: list[Callable[[], None]] = []
         loop_slot = self._extra_slots.get(0) or self._extra_slots.get(1)
         if extras.loop is not None and loop_slot is not None:
-            loop_slot.addWidget(LoopSummaryView(extras.loop))
+            pending.append(lambda: loop_slot.addWidget(LoopSummaryView(extras.loop)))
         for number, slot in self._extra_slots.items():
             if number == 0:
                 continue
             if number == 1 and extras.comparison is not None:
-                slot.addWidget(_section("Compared with your previous attempt", slot.parentWidget()))
-                slot.addWidget(AttemptComparisonView(extras.comparison))
+
+                def add_comparison(slot: QVBoxLayout = slot) -> None:
+                    slot.addWidget(
+                        _section("Compared with your previous attempt", slot.parentWidget())
+                    )
+                    slot.addWidget(AttemptComparisonView(extras.comparison))
+
+                pending.append(add_comparison)
             card = extras.cards.get(number)
             if card is not None:
-                slot.addWidget(StudyCardView(card))
-        self.extras_shown.emit()
+                pending.append(lambda slot=slot, card=card: slot.addWidget(StudyCardView(card)))
+        self._add_extras_in_turns(session, pending)
+
+    def _add_extras_in_turns(self, session: Session, pending: list[Callable[[], None]]) -> None:
+        if session is not self.session:
+            return  # another session replaced this one (its slots are gone)
+        if not pending:
+            self.extras_shown.emit()
+            return
+        pending.pop(0)()
+        QTimer.singleShot(0, lambda: self._add_extras_in_turns(session, pending))
 
     def _retry(self, number: int) -> None:
         if self.session is not None:

@@ -8,13 +8,14 @@ deterministically:
 1. No probe when no follow-ups are left for the question, when less than
    ``MIN_TIME_FOR_PROBE_S`` remains, or when the answer is empty.
 2. Every applicable dimension below solid (score < ``SOLID_SCORE``) is a *gap*; its priority is
-   the category's weight for it (``CATEGORY_WEIGHTS``: a diagnose question cares first about the
-   diagnosis and the framing, a metrics question about metrics, a trade-off question about the
-   decision) times how far below solid it is; a dimension on which the grader quotes nothing
-   counts as missing, whatever partial credit it inferred. A dimension at solid or above is
-   never probed; the dimension just probed counts half, so a still-thin answer moves on to the
-   next gap. A generic answer (a template, jargon) that grading rates off topic is probed like
-   any other, only an answer about something else is redirected (``redirects``).
+   the category's weight for it (the verdict's ``CATEGORY_WEIGHTS`` in ``engine.grading.verdict``:
+   a diagnose question cares first about the diagnosis and the framing, a metrics question about
+   metrics, a trade-off question about the decision) times how far below solid it is; a dimension
+   on which the grader quotes nothing counts as missing, whatever partial credit it inferred. A
+   dimension at solid or above is never probed; the dimension just probed counts half, so a
+   still-thin answer moves on to the next gap. A generic answer (a template, jargon) that
+   grading rates off topic is probed like any other, only an answer about something else is
+   redirected (``redirects``).
 3. When the biggest gap is small (below ``CONSTRAINT_BEATS_GAP``), the answer is solid on
    average and the candidate has a design (the category's core dimension, or
    ``system_design``, solid), a constraint change is asked instead, once per question: the
@@ -44,6 +45,7 @@ from functools import lru_cache
 
 from engine.grading.base import GradeRequest
 from engine.grading.result import DimensionScore, FollowUpSuggestion, Grade
+from engine.grading.verdict import dimension_weight as verdict_weight
 from engine.interviewer import generic_probes as generic
 from engine.interviewer.phrasing import QUOTED_LEAD, quoted_lead, spoken
 from engine.interviewer.redirects import grade_is_off_topic
@@ -94,31 +96,12 @@ CORE_DIMENSION: dict[str, str] = {
 builds is a diagnosis, a metric hierarchy, an experiment, a decision or a model of the user, and
 a constraint change tests whether *that* adapts."""
 
-BASE_WEIGHT = 1.0
-"""Weight of an applicable dimension the category does not single out."""
-
-COMMUNICATION_WEIGHT = 0.3
-"""Interviewers rarely spend a probe on delivery; it is judged on the whole answer."""
-
-CATEGORY_WEIGHTS: dict[str, dict[str, float]] = {
-    "diagnose": {"diagnosis": 3.0, "problem_framing": 2.5, "metrics": 1.5},
-    "metrics": {
-        "metrics": 3.0,
-        "experimentation": 1.5,
-        "problem_framing": 1.4,
-        "system_design": 0.7,
-    },
-    "tradeoff": {"tradeoffs": 3.0, "metrics": 1.8, "experimentation": 1.5},
-    "design": {"problem_framing": 2.6, "metrics": 2.5, "system_design": 2.4},
-    "experimentation": {"experimentation": 3.0, "metrics": 2.0, "tradeoffs": 1.3},
-    "behavior": {"user_signals": 3.0, "metrics": 1.8, "problem_framing": 1.5},
-}
-"""How much each dimension matters for a category (DOMAIN.md): the dimensions the category's
-questions hinge on, most important first; every other applicable dimension counts
-``BASE_WEIGHT`` and communication ``COMMUNICATION_WEIGHT``. Set from the domain, then adjusted
-on the tuning half of the labelled corpus's ``probe_ok`` targets (a metrics question also cares
-how the metric is validated online, more than about the model behind it; a design question does
-not single out user signals); the report half is only measured (``bench/grading_quality.py``)."""
+PROBE_WEIGHT_CHANGES: dict[str, dict[str, float]] = {"metrics": {"system_design": 0.7}}
+"""Where choosing a probe weighs a dimension differently from the verdict's table
+(``engine.grading.verdict.CATEGORY_WEIGHTS``, the one table of what each category hinges on):
+on a metrics question, how the metric is validated online is worth a probe before the model
+behind it. Set on the tuning half of the labelled corpus's ``probe_ok`` targets; the report half
+is only measured."""
 
 ANSWER_SHAPE_ORDER: tuple[str, ...] = (
     "problem_framing",
@@ -188,10 +171,14 @@ def probe_key(text: str) -> str:
 
 
 def dimension_weight(category: str, dimension: str) -> float:
-    """How much ``dimension`` matters on a question of ``category`` (see ``CATEGORY_WEIGHTS``)."""
-    if dimension == "communication":
-        return COMMUNICATION_WEIGHT
-    return CATEGORY_WEIGHTS.get(category, {}).get(dimension, BASE_WEIGHT)
+    """How much a gap in ``dimension`` matters on a question of ``category``.
+
+    The verdict's weight, with the probe's own changes (``PROBE_WEIGHT_CHANGES``).
+    """
+    changed = PROBE_WEIGHT_CHANGES.get(category, {})
+    if dimension in changed:
+        return changed[dimension]
+    return verdict_weight(category, dimension)
 
 
 def gap_priorities(category: str, score_of: Mapping[str, int]) -> dict[str, float]:

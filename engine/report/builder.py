@@ -15,6 +15,7 @@ from typing import Any
 
 from engine.clock import mmss
 from engine.grading.result import FollowUpSuggestion, Grade, Pacing, Stage
+from engine.grading.verdict import overall_score
 from engine.rubric import DIMENSION_BY_ID, applicable_dimensions, dimension_label
 from engine.store.model import (
     ROLE_CLARIFICATION,
@@ -304,15 +305,23 @@ def _mean(values: list[float]) -> float | None:
 
 
 def _question_overall(
-    dimensions: tuple[DimensionView, ...], graded: list[tuple[Turn, Grade]]
+    category: str, dimensions: tuple[DimensionView, ...], graded: list[tuple[Turn, Grade]]
 ) -> float | None:
-    """A single answer keeps its grader's overall; an exchange averages its combined dimensions."""
+    """A single answer keeps its grader's overall; an exchange weighs its combined dimensions.
+
+    The combined scores of an answer and its follow-ups are weighed the way the grader weighs
+    one answer's (``engine.grading.verdict``), so a question's overall means the same whether
+    or not it was probed.
+    """
     if not graded:
         return None
     if len(graded) == 1:
         return round(graded[0][1].overall, 2)
-    combined = _mean([float(d.score) for d in dimensions if d.score is not None])
-    return combined if combined is not None else round(graded[0][1].overall, 2)
+    scores = {d.id: int(d.score) for d in dimensions if d.score is not None}
+    if not scores:
+        return round(graded[0][1].overall, 2)
+    flagged = [flag.dimension for _turn, grade in graded for flag in grade.red_flags]
+    return round(overall_score(category, scores, flagged), 2)
 
 
 def build_question_report(number: int, record: QuestionRecord) -> QuestionReport:
@@ -384,7 +393,7 @@ def build_question_report(number: int, record: QuestionRecord) -> QuestionReport
         category=category,
         time_limit_s=limit,
         dimensions=dimensions,
-        overall=_question_overall(dimensions, graded),
+        overall=_question_overall(category, dimensions, graded),
         answers=tuple(answers),
         follow_ups=tuple(follow_ups),
         clarifications=tuple(clarifications),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.clock import mmss
+from engine.grading.verdict import overall_score
 from engine.report.builder import build_report
 from engine.report.compare import compare_gradings
 from engine.store.model import GradingRecord
@@ -81,9 +82,14 @@ def test_over_the_limit_is_said_plainly():
 
 
 def test_overall_per_question_and_session(session):
+    """An answer and its follow-up: the best of each dimension, weighed as one answer's are."""
     report = build_report(session)
-    combined = [max(MAIN_SCORES[k], FOLLOW_SCORES[k]) for k in MAIN_SCORES]
-    assert report.questions[0].overall == pytest.approx(sum(combined) / len(combined), abs=0.01)
+    combined = {k: max(MAIN_SCORES[k], FOLLOW_SCORES[k]) for k in MAIN_SCORES}
+    category = report.questions[0].category
+    weighed = overall_score(category, combined)
+    assert report.questions[0].overall == pytest.approx(weighed, abs=0.01)
+    plain = sum(combined.values()) / len(combined)
+    assert abs(weighed - plain) > 0.05  # the category's core dimensions count more
     assert report.overall == report.questions[0].overall
     assert report.title == "feed practice"
 
