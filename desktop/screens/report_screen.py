@@ -281,11 +281,14 @@ class ReportScreen(QWidget):
         for page in old_pages:
             page.deleteLater()
         if len(report.questions) > 1:
-            self.tabs.addTab(self._scroll(self._summary_page(report)), "Summary")
+            self.tabs.addTab(
+                self._scrolled_page(lambda page: self._summary_page(report, page)), "Summary"
+            )
         for question in report.questions:
             score = "" if question.overall is None else f" · {question.overall:.1f}"
             self.tabs.addTab(
-                self._scroll(self._question_page(question)), f"Q{question.number}{score}"
+                self._scrolled_page(lambda page, q=question: self._question_page(q, page)),
+                f"Q{question.number}{score}",
             )
         if not report.questions:
             self.tabs.addTab(
@@ -379,8 +382,19 @@ class ReportScreen(QWidget):
         area.setWidget(page)
         return area
 
-    def _summary_page(self, report: SessionReport) -> QWidget:
+    def _scrolled_page(self, fill: Callable[[QWidget], None]) -> QScrollArea:
+        """A page in its scroll area, put there *before* it is filled.
+
+        Setting a filled page makes the scroll area size every word-wrapped label at once, on
+        the spot (most of the time it takes to show a report); an empty page set first is sized
+        once, when the event loop next lays the window out.
+        """
         page = QWidget()
+        area = self._scroll(page)
+        fill(page)
+        return area
+
+    def _summary_page(self, report: SessionReport, page: QWidget) -> None:
         layout = QVBoxLayout(page)
         self._extra_slot(0, page, layout)
         layout.addWidget(_section("Scores across the session", page))
@@ -393,10 +407,8 @@ class ReportScreen(QWidget):
             score = "not graded" if question.overall is None else f"{question.overall:.1f} / 4"
             layout.addWidget(_label(f"Q{question.number} ({score}): {question.text}", page))
         layout.addStretch(1)
-        return page
 
-    def _question_page(self, question: QuestionReport) -> QWidget:
-        page = QWidget()
+    def _question_page(self, question: QuestionReport, page: QWidget) -> None:
         layout = QVBoxLayout(page)
         layout.setSpacing(6)
         layout.addWidget(_label(question.text, page, bold=True, scale=1.15))
@@ -437,7 +449,6 @@ class ReportScreen(QWidget):
         for answer in question.answers:
             layout.addWidget(self._answer_block(answer, page))
         layout.addStretch(1)
-        return page
 
     def _scores_and_evidence(
         self, question: QuestionReport, page: QWidget, layout: QVBoxLayout
