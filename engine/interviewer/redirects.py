@@ -17,6 +17,7 @@ and fixed sentences only, so redirecting can never leak what a strong answer cov
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from engine.grading.analysis import analyse
 from engine.grading.result import Grade
@@ -146,8 +147,12 @@ def is_generic_on_question(grade: Grade, text: str) -> bool:
     return len(rubric_concepts(text)) >= GENERIC_MIN_CONCEPTS
 
 
+@lru_cache(maxsize=32)
 def rubric_concepts(text: str) -> frozenset[str]:
-    """The grader's lexicon concepts the text names, in sentences that may earn credit."""
+    """The grader's lexicon concepts the text names, in sentences that may earn credit.
+
+    Remembered per text: one turn asks both whether it is generic and whether it is off topic.
+    """
     analysis = analyse(Transcript.from_text(without_annotations(text), 0.0))
     found: set[str] = set()
     for fact in analysis.facts:
