@@ -44,7 +44,11 @@ class Player:
 
     def __init__(self, device: int | str | None = None) -> None:
         self.device = device
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # samples, cursor, token; the audio callback takes it
+        # Opening, starting and closing streams from two threads at once (a replay's stop from the
+        # UI thread while a worker starts the next sound) can abort the process inside PortAudio,
+        # so every stream state change holds this lock. The audio callback never takes it.
+        self._device_lock = threading.Lock()
         self._stream: Any = None
         self._samples = np.zeros(0, dtype=np.float32)
         self._cursor = 0
@@ -103,11 +107,17 @@ class Player:
             samples = resample(np.asarray(source, dtype=np.float32).reshape(-1), rate)
         start = min(max(0, int(offset_s * SAMPLE_RATE)), len(samples))
         prepared = time_stretch(samples[start:], speed)
-        self.stop()
-        self._open(prepared, start / SAMPLE_RATE, speed, on_finished)
+        with self._device_lock:
+            self._stop_stream()
+            self._open(prepared, start / SAMPLE_RATE, speed, on_finished)
 
     def stop(self) -> None:
         """Stop now; the finished callback of the stopped sound still fires once."""
+        with self._device_lock:
+            self._stop_stream()
+
+    def _stop_stream(self) -> None:
+        """Close the current stream and report its end (the caller holds ``_device_lock``)."""
         with self._lock:
             stream = self._stream
             self._stream = None
@@ -194,9 +204,13 @@ class Player:
                 self._stream = None
         if stream is not None:
             threading.Thread(
-                target=close_stream_quietly, args=(stream,), name="playback-release", daemon=True
+                target=self._release, args=(stream,), name="playback-release", daemon=True
             ).start()
         self._finish_once(token)
+
+    def _release(self, stream: Any) -> None:
+        with self._device_lock:
+            close_stream_quietly(stream)
 
     def _finish_once(self, token: int | None = None) -> None:
         """Mark the current sound over and call its callback once (stale streams are ignored)."""

@@ -79,7 +79,12 @@ class SpeechStream:
         self.stream_rate = int(stream_rate or pick_output_rate(device, self.source_rate))
         self.first_audio_at: float | None = None
         self._on_finished = on_finished
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # queue and flags; the audio callback takes it
+        # Starting, stopping and closing one PortAudio stream from two threads at once aborts the
+        # process (seen: the speaker's worker starting a line while the UI thread stopped it), so
+        # every call that changes the device stream's state holds this lock. It is never taken
+        # by the audio callback, which PortAudio may wait for while stopping.
+        self._device_lock = threading.Lock()
         self._queue: deque[np.ndarray] = deque()
         self._current = np.zeros(0, dtype=np.float32)
         self._ended = False
@@ -142,21 +147,25 @@ class SpeechStream:
         self._start_playing()  # nothing was pushed: start so that the stream ends and reports
 
     def _start_playing(self) -> None:
-        stream = self._stream
-        if stream is None or self._started:
-            return
-        self._started = True
-        try:
-            stream.start()
-        except Exception as exc:  # PortAudioError: the device vanished since it was opened
-            self.stop()
-            raise PlaybackError(f"cannot play audio: {' '.join(str(exc).split())}") from exc
+        with self._device_lock:
+            stream = self._stream  # None once ``stop`` or ``close`` took it: never restart
+            if stream is None or self._started:
+                return
+            self._started = True
+            try:
+                stream.start()
+                return
+            except Exception as exc:  # PortAudioError: the device vanished since it was opened
+                failure = exc
+        self.stop()
+        raise PlaybackError(f"cannot play audio: {' '.join(str(failure).split())}") from failure
 
     def stop(self) -> None:
         """Stop now; ``on_finished`` still fires once."""
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            close_stream_quietly(stream)
+        with self._device_lock:
+            stream, self._stream = self._stream, None
+            if stream is not None:
+                close_stream_quietly(stream)
         self._finish_once()
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -169,11 +178,12 @@ class SpeechStream:
 
     def close(self) -> None:
         """Release the device after playback ended (``stop`` does this too)."""
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            # Closing a finished stream on a vanished device may fail; it is released anyway.
-            with contextlib.suppress(Exception):
-                stream.close(ignore_errors=True)
+        with self._device_lock:
+            stream, self._stream = self._stream, None
+            if stream is not None:
+                # Closing a finished stream on a vanished device may fail; it is released anyway.
+                with contextlib.suppress(Exception):
+                    stream.close(ignore_errors=True)
 
     def _callback(self, outdata: np.ndarray, frames: int, _time: Any, _status: Any) -> None:
         import sounddevice as sd

@@ -102,3 +102,54 @@ def test_stopping_a_line_drops_its_unrendered_pieces(virtual_mic):
     last = speech._pieces[-1]
     assert last.ready.wait(5) and last.rendered_at is None  # never rendered: the next line is
     assert speaker.prepare(LONG_LINE) is not None  # not kept waiting behind it
+
+
+RACE_SCRIPT = """
+import random, sys, threading, time
+import numpy as np
+from engine.speech.speech_stream import SpeechStream
+from engine.speech.playback import Player
+
+piece = np.zeros(2205, dtype=np.float32)
+for round_ in range(int(sys.argv[1])):
+    ended = []
+    stream = SpeechStream(22050, device="pulse", on_finished=lambda: ended.append(1))
+    stream.start()
+    gate = threading.Barrier(2)
+    def produce():
+        gate.wait()
+        try:
+            stream.push(piece)
+            stream.end()
+        except Exception:
+            pass  # a stream stopped first may refuse to start: that is an ending, not a crash
+    producer = threading.Thread(target=produce)
+    producer.start()
+    gate.wait()
+    time.sleep(random.random() * 0.02)  # land the stop anywhere in the start
+    stream.stop()
+    producer.join()
+    stream.close()
+    assert ended == [1], (round_, ended)
+    player = Player(device="pulse")
+    other = threading.Thread(target=player.play, args=(piece,), kwargs={"rate": 22050})
+    other.start()
+    player.stop()
+    other.join()
+    player.stop()
+print("survived")
+"""
+
+
+def test_starting_and_stopping_a_line_at_once_never_takes_the_app_down(virtual_mic, tmp_path):
+    """The speaker's worker starts a line while the UI thread stops it: seen to abort the process
+    inside PortAudio. Run in a child process so an abort fails this test, not the whole suite."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "race.py"
+    script.write_text(RACE_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script), "150"], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0 and "survived" in done.stdout, done.stderr[-2000:]
