@@ -180,6 +180,28 @@ def resaid_share(clauses: np.ndarray, topic: np.ndarray) -> float:
     return float((best >= RESAID_SIM).mean())
 
 
+_DECISION_SUFFIX_RE = re.compile(
+    r",?\s+(?:with a decision|and decides|and lands on a decision)\b", re.IGNORECASE
+)
+
+
+def asks_decision(point: str) -> bool:
+    """Whether an expected point asks for a call on top of what it names ("..., and decides")."""
+    return bool(_DECISION_SUFFIX_RE.search(point))
+
+
+def point_core(point: str) -> str:
+    """An expected point without its "and decides" / "with a decision" tail.
+
+    Why: such a point joins two things a candidate says in different sentences, the weighing
+    ("both sides in money") and the call ("under that version I'd say yes"). Embedded whole, it
+    sits close to neither sentence, so a clear weighing and a clear call both stayed below the
+    cover threshold. The weighing is matched by meaning here; the call is checked on its own
+    (``scoring._cover_points``: a decision point earns full credit only when the answer decides).
+    """
+    return _DECISION_SUFFIX_RE.sub("", point).strip()
+
+
 def build_meaning(
     question: Question,
     analysis: AnswerAnalysis,
@@ -208,7 +230,7 @@ def build_meaning(
             chunk_texts.append(chunk)
         seen.update(said_here)
     asked = question_texts(question)
-    points = {d: list(question.expected.get(d, ())) for d in dimensions}
+    points = {d: [point_core(p) for p in question.expected.get(d, ())] for d in dimensions}
     anchors = [DIMENSION_BY_ID[d].strong for d in dimensions]
     flat_points = [p for d in dimensions for p in points[d]]
     flat_claims = [c for group in claims for c in group]

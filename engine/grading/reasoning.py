@@ -42,8 +42,30 @@ _DECIDE_RE = re.compile(
     r"i'd ship|i would ship|ship it|don't ship|not ship|wouldn't ship|i'd rather|i would rather|"
     r"i prefer|i'd prefer|i'd prioriti[sz]e|i would prioriti[sz]e|i'd keep|i'd drop|i'd lean|"
     r"my answer is|my short answer|i'd accept|i would accept|worth it|not worth|ship if|"
-    r"launch if|decided)\b",
+    r"launch if|decided|my call|my verdict|i'd say yes|i'd say no|i would say yes|i would say no|"
+    r"hold it|hold off|i'd hold|i would hold|i'd launch|i would launch|wouldn't launch|"
+    r"would not launch|not launch|go ahead with|i'd go ahead|i would go ahead)\b",
 )
+
+
+# The part of ``_DECIDE_RE`` that takes a side: "I'd make a decision" names a decision,
+# "I'd say yes", "hold it" or "don't ship" makes one.
+_COMMIT_RE = re.compile(
+    r"\b(?:we should|we shouldn't|i recommend|i'd recommend|i would recommend|i choose|"
+    r"i'd choose|i would choose|i'd pick|i would pick|go with|i'd ship|i would ship|ship it|"
+    r"don't ship|not ship|wouldn't ship|i'd rather|i would rather|i prefer|i'd prefer|"
+    r"i'd prioriti[sz]e|i would prioriti[sz]e|i'd keep|i'd drop|i'd lean|i'd accept|"
+    r"i would accept|worth it|not worth|ship if|launch if|my call|my verdict|"
+    r"(?:my (?:decision|recommendation|answer) is|my (?:decision|recommendation|answer):)|"
+    r"i'd say yes|i'd say no|i would say yes|i would say no|hold it|hold off|i'd hold|"
+    r"i would hold|i'd launch|i would launch|wouldn't launch|would not launch|not launch|"
+    r"go ahead with|i'd go ahead|i would go ahead)",
+)
+
+
+def takes_a_side(text: str) -> bool:
+    """Whether a sentence makes a call (ship, hold, yes, prefer...) rather than naming one."""
+    return bool(_COMMIT_RE.search(text.lower().replace("’", "'")))
 
 
 @dataclass(frozen=True)

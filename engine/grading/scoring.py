@@ -26,7 +26,14 @@ from engine.grading.coverage import PointCover
 from engine.grading.evidence import quotes
 from engine.grading.lexicon import CONCEPTS_BY_DIMENSION
 from engine.grading.matching import match_point, meaning_terms
-from engine.grading.reasoning import WEIGHT_LIST, WEIGHT_MENTION, WEIGHT_REASONED, WEIGHT_TIED
+from engine.grading.meaning import asks_decision
+from engine.grading.reasoning import (
+    WEIGHT_LIST,
+    WEIGHT_MENTION,
+    WEIGHT_REASONED,
+    WEIGHT_TIED,
+    takes_a_side,
+)
 from engine.grading.result import DimensionScore
 
 DIMINISHING = 0.7
@@ -64,6 +71,9 @@ UNGROUNDED_CONCEPT_FACTOR = 0.0
 # RESAID_COST of the raw score (repetition does not accumulate credit).
 RESAID_FREE = 0.2
 RESAID_COST = 2.5
+# An expected point that asks for a call ("..., with a decision"): the share of its credit that
+# is the call (``_grounded_call``); the rest is the weighing, matched by meaning.
+DECISION_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -141,6 +151,35 @@ def _decides(credited: Sequence[SentenceFacts]) -> bool:
         f.concepts & _TRADEOFF_CONCEPTS and (f.quality.decides or "decision" in f.concepts)
         for f in credited
     )
+
+
+def _grounded_call(credited: Sequence[SentenceFacts], semantic: DimensionMeaning) -> float:
+    """1 when the answer makes a reasoned call about this question's own particulars, else 0.
+
+    What counts: a sentence that takes a side (``reasoning.takes_a_side``: "hold it", "I'd say
+    yes", not "I'd make a decision"), is not a bare list and is tied
+    to the question's particulars (``grounding.py``), with a reason or condition and with
+    closeness to the question in it or in the sentence just before it (a spoken call often
+    follows its reasons: "...apply it only where the risk is high. Under that version I'd say
+    yes."). "Fifth, the decision, because decisions matter" is about no product and earns
+    nothing.
+    """
+    previous: SentenceFacts | None = None
+    for facts in credited:
+        before, previous = previous, facts
+        quality = facts.quality
+        if not quality.decides or quality.is_list or not takes_a_side(facts.sentence.text):
+            continue
+        index = facts.sentence.index
+        if semantic.grounding(index) < 1.0:
+            continue
+        context = [facts] if before is None else [facts, before]
+        if not any(f.quality.reasons for f in context):
+            continue
+        if max(semantic.applied.get(f.sentence.index, 0.0) for f in context) < 0.5:
+            continue
+        return 1.0
+    return 0.0
 
 
 def _asks(facts: SentenceFacts) -> bool:
@@ -287,6 +326,14 @@ def _cover_points(
             if cover.covered:
                 found = True
                 best = max(best, facts.quality.weight)
+        if semantic is not None and asks_decision(point):
+            # half of such a point is the weighing (matched above), half the call itself
+            called = _grounded_call(credited, semantic)
+            earned = DECISION_SHARE * called + (1 - DECISION_SHARE) * earned
+            credit = max(credit, earned)
+            if called:
+                found = True
+                best = max(best, WEIGHT_REASONED)
         asked = (
             bool(clarification_terms)
             and match_point(point, clarification_terms, None, question_terms).covered
@@ -395,7 +442,14 @@ def score_dimension_raw(
         score = 1 if raw < 0.3 else min(score, 2)  # only ever listed
     if not weights and not pool.candidates and raw <= 0.0:
         score = 1
-    undecided = dimension == "tradeoffs" and score > 2 and not _decides(credited)
+    # A question whose trade-off points ask for a call: the call itself, on this question's
+    # particulars, is the decision the rubric looks for, in whatever words it is made.
+    called = (
+        semantic is not None
+        and any(asks_decision(p) for p in expected_points)
+        and _grounded_call(credited, semantic) > 0
+    )
+    undecided = dimension == "tradeoffs" and score > 2 and not (called or _decides(credited))
     if undecided:
         score = 2  # the rubric's weak signal: lists trade-offs without deciding
 
