@@ -61,6 +61,23 @@ def test_strong_answers_beat_medium_and_weak_ones_to_the_same_question(tuned):
     assert checked >= 8
 
 
+def test_strong_answers_to_free_questions_beat_gaming_answers_to_them(tuned):
+    """A free question has no expected points: a jargon list, a template or a long shallow
+    answer that pastes in its product words must still land below the strong answer."""
+    by_question = defaultdict(list)
+    for g in tuned:
+        if g.answer.question_id is None:
+            by_question[g.answer.file].append(g)
+    checked = 0
+    for items in by_question.values():
+        strong = max(g.grade.overall for g in items if g.answer.label == 4)
+        for g in items:
+            if g.answer.family in ("jargon", "template", "long_shallow"):
+                checked += 1
+                assert g.grade.overall < strong, g.answer.id
+    assert checked >= 4
+
+
 def test_a_duplicated_answer_scores_no_higher_than_said_once(tuned):
     by_id = {g.answer.id: g for g in tuned}
     pairs = [(g, by_id[g.answer.duplicate_of]) for g in tuned if g.answer.family == "duplicated"]
