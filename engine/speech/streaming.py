@@ -66,6 +66,8 @@ SCAN_EVERY_S = 10.0  # settled audio searched for fillers at a time (see _scan_f
 STREAM_DECODING = DecodeOptions(temperatures=(0.0,), tokens_per_second=6.0)
 _SEAM_NGRAM = 4  # longest run of words matched when dropping a word heard twice at a cut
 _SEAM_ECHO_S = 0.3  # most speech a word heard twice at a cut may span after the seam
+SQUEEZED_WORD_S = 0.05  # words starting this close together were given no audio of their own
+SQUEEZED_RUN = 3  # this many of them, with words heard after them, were never spoken
 _NORM_RE = re.compile(r"[^a-z0-9']+")
 
 
@@ -671,7 +673,12 @@ class StreamingSession:
         if self._language is None:
             self._language = language
         words = [w for segment in segments for w in segment.words]
-        return tuple(w for w in words if self._is_voiced(w, threshold))
+        heard = _drop_squeezed_runs(tuple(w for w in words if self._is_voiced(w, threshold)))
+        if len(heard) < len(words):
+            self.stats["squeezed_words"] = self.stats.get("squeezed_words", 0) + (
+                len(words) - len(heard)
+            )
+        return heard
 
     def _skipped_opening(
         self, words: tuple[Word, ...], start: int, end: int, threshold: float
@@ -769,6 +776,31 @@ def _skipped_words(before: tuple[Word, ...], now: tuple[Word, ...]) -> tuple[int
         elif tag in ("delete", "replace"):
             pending += max(0, (i2 - i1) - (j2 - j1))
     return skipped, min(resumed, max(0, len(now) - 1))
+
+
+def _drop_squeezed_runs(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """Drop runs of words the aligner started at one instant, when words heard later follow.
+
+    After a sentence that ends like the prompt, Whisper may go on to repeat it (JFK, second
+    time: "... for your country. And so my fellow Americans ask not to ask what you can do
+    for your country.") and the aligner, finding no audio for it, starts all sixteen words at
+    the same instant at the end of the real sentence (the last one taking what is left of
+    it). Settled, they double a clause. Spoken words take time: ``SQUEEZED_RUN`` words that
+    all start within ``SQUEEZED_WORD_S`` hold none of the audio when a word heard later
+    follows them. A run at the very end of a decode is kept: there the audio may simply stop
+    in the middle of the words.
+    """
+    keep: list[Word] = []
+    run: list[Word] = []
+    for word in words:
+        if run and word.start - run[0].start < SQUEEZED_WORD_S:
+            run.append(word)
+            continue
+        if len(run) < SQUEEZED_RUN:
+            keep.extend(run)
+        run = [word]
+    keep.extend(run)
+    return tuple(keep)
 
 
 def _count_while(words: tuple[Word, ...], keep: Callable[[Word], bool]) -> int:
