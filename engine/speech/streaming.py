@@ -66,6 +66,7 @@ SCAN_EVERY_S = 10.0  # settled audio searched for fillers at a time (see _scan_f
 STREAM_DECODING = DecodeOptions(temperatures=(0.0,), tokens_per_second=6.0)
 _SEAM_NGRAM = 4  # longest run of words matched when dropping a word heard twice at a cut
 _SEAM_ECHO_S = 0.3  # most speech a word heard twice at a cut may span after the seam
+FINISH_CONTEXT_S = 1.0  # audio after a word of the latest pass for finish() to keep it
 SQUEEZED_WORD_S = 0.05  # words starting this close together were given no audio of their own
 SQUEEZED_RUN = 3  # this many of them, with words heard after them, were never spoken
 _NORM_RE = re.compile(r"[^a-z0-9']+")
@@ -431,6 +432,8 @@ class StreamingSession:
                 self.stats["reused_tail"] += 1
                 self._settle(buffer, last.words, len(last.words), last.start, total, True)
                 return
+        if last is not None and last.start == self._tail_start and last.complete:
+            self._settle_heard(buffer, last)
         while not self._cancelled and self._tail_start < total:
             start = self._tail_start
             end = min(total, start + int(self.options.window_s * SAMPLE_RATE))
@@ -451,6 +454,20 @@ class StreamingSession:
                 self._settle(buffer, words, len(words), start, total, complete)
                 return
 
+    def _settle_heard(self, buffer: np.ndarray, last: _Pass) -> None:
+        """At ``finish()``, settle what the latest pass heard with a second after it.
+
+        Without this, ``finish()`` decodes the whole undecided tail again (up to 10 s on a long
+        answer without pauses). The latest pass heard most of it already; its words with
+        ``FINISH_CONTEXT_S`` of audio after them are as sure as ``finish()`` would make them,
+        so only the rest, and the audio that came in since, is decoded again.
+        """
+        count = self._settle_count(last.words, 0, last.end, forced=True, context_s=FINISH_CONTEXT_S)
+        if count == 0:
+            return
+        self.stats["finish_kept_words"] = count
+        self._settle(buffer, last.words, count, last.start, last.end, True)
+
     def _settle_count(
         self,
         words: tuple[Word, ...],
@@ -459,6 +476,7 @@ class StreamingSession:
         *,
         forced: bool,
         until_s: float = np.inf,
+        context_s: float | None = None,
     ) -> int:
         """How many leading words to settle now.
 
@@ -469,7 +487,8 @@ class StreamingSession:
         by ``until_s`` (where speech the words leave out begins) may be settled at all.
         """
         threshold = max(self._threshold_db(), SPEECH_FLOOR_DBFS)
-        limit = end / SAMPLE_RATE - self.options.right_context_s
+        right_context_s = self.options.right_context_s if context_s is None else context_s
+        limit = end / SAMPLE_RATE - right_context_s
         reach = agreed
         if forced:
             reach = max(agreed, _count_while(words, lambda w: w.end <= limit))
