@@ -27,6 +27,12 @@ How words get settled, and why (each choice measured with tiny.en on two cores, 
   the same start heard and then goes on; a doubted decode is retried unprompted, and words
   after the doubtful place are never settled, whatever the timing of the passes. Only a tail
   that must shrink (past ``max_tail_s``) settles what Whisper, unprompted too, did hear.
+- Words the aligner starts at one instant are not speech: after a sentence that ends like the
+  prompt, Whisper may repeat that sentence and squeeze it into the end of the real one. Three
+  or more words starting within 50 ms, followed by later words, are dropped before anything
+  is settled (it doubled JFK's first clause when a long tail was settled without agreement).
+- ``finish()`` keeps the words the latest pass heard with a second of audio after them and
+  decodes only the rest: on a long answer without pauses that is about 2 s instead of 10 s.
 - Whisper pads every pass to 30 s, so a pass costs about the same whatever its length: what CPU
   costs is the *number* of passes. They are paced by a CPU budget (``cpu_budget`` CPU-seconds
   per second of audio, measured with ``time.process_time``), so a slow machine or model makes
