@@ -27,10 +27,11 @@ How words get settled, and why (each choice measured with tiny.en on two cores, 
   the same start heard and then goes on; a doubted decode is retried unprompted, and words
   after the doubtful place are never settled, whatever the timing of the passes. Only a tail
   that must shrink (past ``max_tail_s``) settles what Whisper, unprompted too, did hear.
-- Words the aligner starts at one instant are not speech: after a sentence that ends like the
-  prompt, Whisper may repeat that sentence and squeeze it into the end of the real one. Three
-  or more words starting within 50 ms, followed by later words, are dropped before anything
-  is settled (it doubled JFK's first clause when a long tail was settled without agreement).
+- Words the aligner starts at one instant may not be speech: after a sentence that ends like
+  the prompt, Whisper may repeat that sentence and squeeze it into the end of the real one.
+  Three or more words starting within 50 ms, followed by later words, that repeat the words
+  just before them are dropped before anything is settled (such a run doubled JFK's first
+  clause when a long tail was settled without agreement).
 - ``finish()`` keeps the words the latest pass heard with a second of audio after them and
   decodes only the rest: on a long answer without pauses that is about 2 s instead of 10 s.
 - Whisper pads every pass to 30 s, so a pass costs about the same whatever its length: what CPU
@@ -74,7 +75,8 @@ _SEAM_NGRAM = 4  # longest run of words matched when dropping a word heard twice
 _SEAM_ECHO_S = 0.3  # most speech a word heard twice at a cut may span after the seam
 FINISH_CONTEXT_S = 1.0  # audio after a word of the latest pass for finish() to keep it
 SQUEEZED_WORD_S = 0.05  # words starting this close together were given no audio of their own
-SQUEEZED_RUN = 3  # this many of them, with words heard after them, were never spoken
+SQUEEZED_RUN = 3  # this many of them, with words heard after them, may never have been spoken
+SQUEEZED_LOOKBACK = 25  # words before such a run that it must repeat to be dropped
 _NORM_RE = re.compile(r"[^a-z0-9']+")
 
 
@@ -698,11 +700,11 @@ class StreamingSession:
         if self._language is None:
             self._language = language
         words = [w for segment in segments for w in segment.words]
-        heard = _drop_squeezed_runs(tuple(w for w in words if self._is_voiced(w, threshold)))
-        if len(heard) < len(words):
-            self.stats["squeezed_words"] = self.stats.get("squeezed_words", 0) + (
-                len(words) - len(heard)
-            )
+        voiced = tuple(w for w in words if self._is_voiced(w, threshold))
+        heard = _drop_squeezed_runs(voiced, self._committed[-SQUEEZED_LOOKBACK:])
+        if len(heard) < len(voiced):
+            dropped = len(voiced) - len(heard)
+            self.stats["squeezed_words"] = self.stats.get("squeezed_words", 0) + dropped
         return heard
 
     def _skipped_opening(
@@ -803,29 +805,44 @@ def _skipped_words(before: tuple[Word, ...], now: tuple[Word, ...]) -> tuple[int
     return skipped, min(resumed, max(0, len(now) - 1))
 
 
-def _drop_squeezed_runs(words: tuple[Word, ...]) -> tuple[Word, ...]:
-    """Drop runs of words the aligner started at one instant, when words heard later follow.
+def _drop_squeezed_runs(words: tuple[Word, ...], before: list[Word]) -> tuple[Word, ...]:
+    """Drop runs of words the aligner started at one instant that repeat what was just said.
 
     After a sentence that ends like the prompt, Whisper may go on to repeat it (JFK, second
     time: "... for your country. And so my fellow Americans ask not to ask what you can do
     for your country.") and the aligner, finding no audio for it, starts all sixteen words at
     the same instant at the end of the real sentence (the last one taking what is left of
     it). Settled, they double a clause. Spoken words take time: ``SQUEEZED_RUN`` words that
-    all start within ``SQUEEZED_WORD_S`` hold none of the audio when a word heard later
-    follows them. A run at the very end of a decode is kept: there the audio may simply stop
-    in the middle of the words.
+    all start within ``SQUEEZED_WORD_S``, followed by a word heard later, hold none of the
+    audio. The aligner also squeezes real words at a segment boundary ("to do so. And ..."),
+    so a run is dropped only when most of it repeats, in runs of two words or more, the last
+    ``SQUEEZED_LOOKBACK`` words (``before``: the settled ones, then this decode's). A run at
+    the very end of a decode is kept: there the audio may simply stop inside the words.
     """
     keep: list[Word] = []
     run: list[Word] = []
+
+    def close_run() -> None:
+        recent = [_norm(w) for w in (list(before) + keep)[-SQUEEZED_LOOKBACK:]]
+        if len(run) < SQUEEZED_RUN or not _repeats(recent, [_norm(w) for w in run]):
+            keep.extend(run)
+
     for word in words:
         if run and word.start - run[0].start < SQUEEZED_WORD_S:
             run.append(word)
             continue
-        if len(run) < SQUEEZED_RUN:
-            keep.extend(run)
+        if run:
+            close_run()
         run = [word]
     keep.extend(run)
     return tuple(keep)
+
+
+def _repeats(recent: list[str], run: list[str]) -> bool:
+    """Whether at least 60% of ``run`` matches ``recent`` in stretches of two words or more."""
+    matcher = difflib.SequenceMatcher(None, recent, run, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
+    return matched >= 0.6 * len(run)
 
 
 def _count_while(words: tuple[Word, ...], keep: Callable[[Word], bool]) -> int:
