@@ -27,6 +27,13 @@ How words get settled, and why (each choice measured with tiny.en on two cores, 
   the same start heard and then goes on; a doubted decode is retried unprompted, and words
   after the doubtful place are never settled, whatever the timing of the passes. Only a tail
   that must shrink (past ``max_tail_s``) settles what Whisper, unprompted too, did hear.
+- Words the aligner starts at one instant may not be speech: after a sentence that ends like
+  the prompt, Whisper may repeat that sentence and squeeze it into the end of the real one.
+  Three or more words starting within 50 ms, followed by later words, that repeat the words
+  just before them are dropped before anything is settled (such a run doubled JFK's first
+  clause when a long tail was settled without agreement).
+- ``finish()`` keeps the words the latest pass heard with a second of audio after them and
+  decodes only the rest: on a long answer without pauses that is about 2 s instead of 10 s.
 - Whisper pads every pass to 30 s, so a pass costs about the same whatever its length: what CPU
   costs is the *number* of passes. They are paced by a CPU budget (``cpu_budget`` CPU-seconds
   per second of audio, measured with ``time.process_time``), so a slow machine or model makes
@@ -66,6 +73,10 @@ SCAN_EVERY_S = 10.0  # settled audio searched for fillers at a time (see _scan_f
 STREAM_DECODING = DecodeOptions(temperatures=(0.0,), tokens_per_second=6.0)
 _SEAM_NGRAM = 4  # longest run of words matched when dropping a word heard twice at a cut
 _SEAM_ECHO_S = 0.3  # most speech a word heard twice at a cut may span after the seam
+FINISH_CONTEXT_S = 1.0  # audio after a word of the latest pass for finish() to keep it
+SQUEEZED_WORD_S = 0.05  # words starting this close together were given no audio of their own
+SQUEEZED_RUN = 3  # this many of them, with words heard after them, may never have been spoken
+SQUEEZED_LOOKBACK = 25  # words before such a run that it must repeat to be dropped
 _NORM_RE = re.compile(r"[^a-z0-9']+")
 
 
@@ -429,6 +440,8 @@ class StreamingSession:
                 self.stats["reused_tail"] += 1
                 self._settle(buffer, last.words, len(last.words), last.start, total, True)
                 return
+        if last is not None and last.start == self._tail_start and last.complete:
+            self._settle_heard(buffer, last)
         while not self._cancelled and self._tail_start < total:
             start = self._tail_start
             end = min(total, start + int(self.options.window_s * SAMPLE_RATE))
@@ -449,6 +462,20 @@ class StreamingSession:
                 self._settle(buffer, words, len(words), start, total, complete)
                 return
 
+    def _settle_heard(self, buffer: np.ndarray, last: _Pass) -> None:
+        """At ``finish()``, settle what the latest pass heard with a second after it.
+
+        Without this, ``finish()`` decodes the whole undecided tail again (up to 10 s on a long
+        answer without pauses). The latest pass heard most of it already; its words with
+        ``FINISH_CONTEXT_S`` of audio after them are as sure as ``finish()`` would make them,
+        so only the rest, and the audio that came in since, is decoded again.
+        """
+        count = self._settle_count(last.words, 0, last.end, forced=True, context_s=FINISH_CONTEXT_S)
+        if count == 0:
+            return
+        self.stats["finish_kept_words"] = count
+        self._settle(buffer, last.words, count, last.start, last.end, True)
+
     def _settle_count(
         self,
         words: tuple[Word, ...],
@@ -457,6 +484,7 @@ class StreamingSession:
         *,
         forced: bool,
         until_s: float = np.inf,
+        context_s: float | None = None,
     ) -> int:
         """How many leading words to settle now.
 
@@ -467,7 +495,8 @@ class StreamingSession:
         by ``until_s`` (where speech the words leave out begins) may be settled at all.
         """
         threshold = max(self._threshold_db(), SPEECH_FLOOR_DBFS)
-        limit = end / SAMPLE_RATE - self.options.right_context_s
+        right_context_s = self.options.right_context_s if context_s is None else context_s
+        limit = end / SAMPLE_RATE - right_context_s
         reach = agreed
         if forced:
             reach = max(agreed, _count_while(words, lambda w: w.end <= limit))
@@ -671,7 +700,12 @@ class StreamingSession:
         if self._language is None:
             self._language = language
         words = [w for segment in segments for w in segment.words]
-        return tuple(w for w in words if self._is_voiced(w, threshold))
+        voiced = tuple(w for w in words if self._is_voiced(w, threshold))
+        heard = _drop_squeezed_runs(voiced, self._committed[-SQUEEZED_LOOKBACK:])
+        if len(heard) < len(voiced):
+            dropped = len(voiced) - len(heard)
+            self.stats["squeezed_words"] = self.stats.get("squeezed_words", 0) + dropped
+        return heard
 
     def _skipped_opening(
         self, words: tuple[Word, ...], start: int, end: int, threshold: float
@@ -769,6 +803,46 @@ def _skipped_words(before: tuple[Word, ...], now: tuple[Word, ...]) -> tuple[int
         elif tag in ("delete", "replace"):
             pending += max(0, (i2 - i1) - (j2 - j1))
     return skipped, min(resumed, max(0, len(now) - 1))
+
+
+def _drop_squeezed_runs(words: tuple[Word, ...], before: list[Word]) -> tuple[Word, ...]:
+    """Drop runs of words the aligner started at one instant that repeat what was just said.
+
+    After a sentence that ends like the prompt, Whisper may go on to repeat it (JFK, second
+    time: "... for your country. And so my fellow Americans ask not to ask what you can do
+    for your country.") and the aligner, finding no audio for it, starts all sixteen words at
+    the same instant at the end of the real sentence (the last one taking what is left of
+    it). Settled, they double a clause. Spoken words take time: ``SQUEEZED_RUN`` words that
+    all start within ``SQUEEZED_WORD_S``, followed by a word heard later, hold none of the
+    audio. The aligner also squeezes real words at a segment boundary ("to do so. And ..."),
+    so a run is dropped only when most of it repeats, in runs of two words or more, the last
+    ``SQUEEZED_LOOKBACK`` words (``before``: the settled ones, then this decode's). A run at
+    the very end of a decode is kept: there the audio may simply stop inside the words.
+    """
+    keep: list[Word] = []
+    run: list[Word] = []
+
+    def close_run() -> None:
+        recent = [_norm(w) for w in (list(before) + keep)[-SQUEEZED_LOOKBACK:]]
+        if len(run) < SQUEEZED_RUN or not _repeats(recent, [_norm(w) for w in run]):
+            keep.extend(run)
+
+    for word in words:
+        if run and word.start - run[0].start < SQUEEZED_WORD_S:
+            run.append(word)
+            continue
+        if run:
+            close_run()
+        run = [word]
+    keep.extend(run)
+    return tuple(keep)
+
+
+def _repeats(recent: list[str], run: list[str]) -> bool:
+    """Whether at least 60% of ``run`` matches ``recent`` in stretches of two words or more."""
+    matcher = difflib.SequenceMatcher(None, recent, run, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
+    return matched >= 0.6 * len(run)
 
 
 def _count_while(words: tuple[Word, ...], keep: Callable[[Word], bool]) -> int:
