@@ -37,6 +37,7 @@ from desktop import settings as app_settings
 from desktop.controllers import interview_controller as ic
 from desktop.controllers.setup_plan import SetupServices
 from desktop.controllers.speech_model import SpeechModelLoader
+from desktop.event_turns import in_next_turn
 from desktop.screens.interview_screen import InterviewScreen
 from desktop.screens.setup_screen import SetupScreen
 from desktop.widgets.banner import Banner
@@ -320,9 +321,9 @@ class MainWindow(QMainWindow):
 
         def fill() -> None:
             report.show_session(session)  # type: ignore[attr-defined]
-            QTimer.singleShot(0, lambda: self.show_screen("report"))
+            in_next_turn(self, lambda: self.show_screen("report"))
 
-        QTimer.singleShot(0, fill)
+        in_next_turn(report, fill)
 
     def open_replay(self, session_id: str, turn_index: int, start_s: float) -> None:
         """Replay one answer from ``start_s`` (loaded in the background)."""

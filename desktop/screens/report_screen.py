@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.library_controller import EXPORT_FORMATS, LibraryController
+from desktop.event_turns import in_next_turn
 from desktop.screens.library_screen import short_date
 from desktop.widgets.banner import Banner
 from desktop.widgets.evidence_list import EvidenceList
@@ -43,6 +44,7 @@ from desktop.widgets.practice_sections import (
 )
 from desktop.widgets.red_flag_list import RedFlagList
 from desktop.widgets.score_chart import ScoreBar, ScoreChart, dimension_color
+from desktop.widgets.selectable_label import SelectableLabel
 from desktop.widgets.stage_timeline import StageTimeline
 from desktop.widgets.trend_chart import TrendChart, TrendSeries
 from desktop.workers import run_in_background
@@ -60,20 +62,35 @@ from engine.store.model import ROLE_FOLLOW_UP, STATUS_INTERRUPTED, Session
 _EXPORT_FILTERS = {"html": "HTML page (*.html)", "md": "Markdown (*.md)", "pdf": "PDF (*.pdf)"}
 
 
+def _styled(
+    label: QLabel, *, bold: bool = False, scale: float = 1.0, muted: bool = False
+) -> QLabel:
+    """Bold, scaled or muted; the font is only replaced when it changes (each change relays)."""
+    if bold or scale != 1.0:
+        font = QFont(label.font())
+        font.setBold(bold)
+        if scale != 1.0:
+            font.setPointSizeF(font.pointSizeF() * scale)
+        label.setFont(font)
+    if muted:
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
 def _label(
     text: str, parent: QWidget, *, bold: bool = False, scale: float = 1.0, muted: bool = False
 ) -> QLabel:
-    label = QLabel(text, parent)
+    """A wrapped report-page label whose text the mouse can select (see ``SelectableLabel``)."""
+    return _styled(SelectableLabel(text, parent), bold=bold, scale=scale, muted=muted)
+
+
+def _header_label(
+    text: str, parent: QWidget, *, bold: bool = False, muted: bool = False, scale: float = 1.0
+) -> QLabel:
+    """A label of the screen's fixed header: built once, so it is made selectable at once."""
+    label = _styled(QLabel(text, parent), bold=bold, scale=scale, muted=muted)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    font = QFont(label.font())
-    if bold:
-        font.setBold(True)
-    if scale != 1.0:
-        font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
-    if muted:
-        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
 
 
@@ -182,14 +199,14 @@ class ReportScreen(QWidget):
         self.back_button.setAccessibleName("Back to library")
         self.back_button.clicked.connect(self.back_requested)
         nav.addWidget(self.back_button)
-        self.title_label = _label("", self, bold=True, scale=1.4)
+        self.title_label = _header_label("", self, bold=True, scale=1.4)
         nav.addWidget(self.title_label, 1)
         self.new_button = QPushButton("&New interview", self)
         self.new_button.setAccessibleName("Start a new interview")
         self.new_button.clicked.connect(self.new_interview_requested)
         nav.addWidget(self.new_button)
         outer.addLayout(nav)
-        self.subtitle_label = _label("", self, muted=True)
+        self.subtitle_label = _header_label("", self, muted=True)
         outer.addWidget(self.subtitle_label)
 
         actions = QHBoxLayout()
@@ -220,7 +237,7 @@ class ReportScreen(QWidget):
         self.busy_bar.setMaximumWidth(120)
         self.busy_bar.setAccessibleName("Working")
         self.busy_bar.hide()
-        self.busy_label = _label("", self, muted=True)
+        self.busy_label = _header_label("", self, muted=True)
         actions.addWidget(self.busy_bar)
         actions.addWidget(self.busy_label, 1)
         self.export_buttons: dict[str, QPushButton] = {}
@@ -340,7 +357,8 @@ class ReportScreen(QWidget):
             card = extras.cards.get(number)
             if card is not None:
                 pending.append(lambda slot=slot, card=card: slot.addWidget(StudyCardView(card)))
-        self._add_extras_in_turns(session, pending)
+        # Not now: this runs in the worker's reply, often the very turn the report first shows.
+        in_next_turn(self, lambda: self._add_extras_in_turns(session, pending))
 
     def _add_extras_in_turns(self, session: Session, pending: list[Callable[[], None]]) -> None:
         if session is not self.session:
@@ -349,7 +367,7 @@ class ReportScreen(QWidget):
             self.extras_shown.emit()
             return
         pending.pop(0)()
-        QTimer.singleShot(0, lambda: self._add_extras_in_turns(session, pending))
+        in_next_turn(self, lambda: self._add_extras_in_turns(session, pending))
 
     def _retry(self, number: int) -> None:
         if self.session is not None:

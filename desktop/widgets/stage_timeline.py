@@ -33,6 +33,7 @@ class StageTimeline(QWidget):
         self._duration_s = 0.0
         self._limit_s: float | None = None
         self._span_rects: list[tuple[QRectF, Stage]] = []
+        self._laid_out_lines = 1
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Time spent per stage against the time limit")
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -83,15 +84,21 @@ class StageTimeline(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         line_h = self.fontMetrics().height()
+        self._laid_out_lines = self._legend_lines()  # what the layout was told (resizeEvent)
         return QSize(
-            520, line_h + 8 + self._TRACK_HEIGHT + line_h + 10 + self._legend_lines() * (line_h + 6)
+            520, line_h + 8 + self._TRACK_HEIGHT + line_h + 10 + self._laid_out_lines * (line_h + 6)
         )
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(300, self.sizeHint().height())
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt API
-        self.updateGeometry()  # the legend may wrap differently at the new width
+        # The legend may wrap differently at the new width; only then is the height different,
+        # and asking for a new layout on every resize made the page lay itself out again.
+        lines = self._legend_lines()
+        if lines != self._laid_out_lines:
+            self._laid_out_lines = lines
+            self.updateGeometry()
         super().resizeEvent(event)
 
     def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt API
