@@ -36,30 +36,24 @@ _TIE_RE = re.compile(
     r"riders?|drivers?|sellers?|buyers?|advertisers?|the goal|our goal|business|they want|"
     r"they need|their)\b",
 )
-_DECIDE_RE = re.compile(
-    r"\b(?:we should|we shouldn't|my recommendation|i recommend|i'd recommend|i would recommend|"
-    r"i choose|i'd choose|i would choose|i'd pick|i would pick|go with|decide|decision|"
-    r"i'd ship|i would ship|ship it|don't ship|not ship|wouldn't ship|i'd rather|i would rather|"
-    r"i prefer|i'd prefer|i'd prioriti[sz]e|i would prioriti[sz]e|i'd keep|i'd drop|i'd lean|"
-    r"my answer is|my short answer|i'd accept|i would accept|worth it|not worth|ship if|"
-    r"launch if|decided|my call|my verdict|i'd say yes|i'd say no|i would say yes|i would say no|"
-    r"hold it|hold off|i'd hold|i would hold|i'd launch|i would launch|wouldn't launch|"
-    r"would not launch|not launch|go ahead with|i'd go ahead|i would go ahead)\b",
+# Phrases that take a side ("hold it", "I'd say yes", "don't ship"), as opposed to phrases
+# that only name a decision ("I'd make a decision"): both count as deciding, only the first
+# kind makes a call (``takes_a_side``).
+_SIDE_TAKING = (
+    r"we should|we shouldn't|i recommend|i'd recommend|i would recommend|i choose|i'd choose|"
+    r"i would choose|i'd pick|i would pick|go with|i'd ship|i would ship|ship it|don't ship|"
+    r"not ship|wouldn't ship|i'd rather|i would rather|i prefer|i'd prefer|i'd prioriti[sz]e|"
+    r"i would prioriti[sz]e|i'd keep|i'd drop|i'd lean|i'd accept|i would accept|worth it|"
+    r"not worth|ship if|launch if|my call|my verdict|i'd say yes|i'd say no|i would say yes|"
+    r"i would say no|hold it|hold off|i'd hold|i would hold|i'd launch|i would launch|"
+    r"wouldn't launch|would not launch|not launch|go ahead with|i'd go ahead|i would go ahead"
 )
-
-
-# The part of ``_DECIDE_RE`` that takes a side: "I'd make a decision" names a decision,
-# "I'd say yes", "hold it" or "don't ship" makes one.
+_DECIDE_RE = re.compile(
+    r"\b(?:" + _SIDE_TAKING + r"|my recommendation|decide|decision|decided|my answer is|"
+    r"my short answer)\b",
+)
 _COMMIT_RE = re.compile(
-    r"\b(?:we should|we shouldn't|i recommend|i'd recommend|i would recommend|i choose|"
-    r"i'd choose|i would choose|i'd pick|i would pick|go with|i'd ship|i would ship|ship it|"
-    r"don't ship|not ship|wouldn't ship|i'd rather|i would rather|i prefer|i'd prefer|"
-    r"i'd prioriti[sz]e|i would prioriti[sz]e|i'd keep|i'd drop|i'd lean|i'd accept|"
-    r"i would accept|worth it|not worth|ship if|launch if|my call|my verdict|"
-    r"(?:my (?:decision|recommendation|answer) is|my (?:decision|recommendation|answer):)|"
-    r"i'd say yes|i'd say no|i would say yes|i would say no|hold it|hold off|i'd hold|"
-    r"i would hold|i'd launch|i would launch|wouldn't launch|would not launch|not launch|"
-    r"go ahead with|i'd go ahead|i would go ahead)",
+    r"\b(?:" + _SIDE_TAKING + r"|my (?:decision|recommendation|answer)(?: is|:))",
 )
 
 
